@@ -1,0 +1,311 @@
+/* sb-application.c
+ *
+ * Copyright 2026 The Storyboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sb-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sb-application.h"
+#include "sb-window.h"
+
+struct _SbApplication
+{
+  AdwApplication  parent_instance;
+
+  /* Owned */
+  GSettings      *settings;
+  SbLibrary      *library;
+  GError         *library_error;
+  GCancellable   *cancellable;
+  /* Files given before the library was open, imported once it is. */
+  GPtrArray      *pending_files;
+  guint           opening : 1;
+};
+
+G_DEFINE_FINAL_TYPE (SbApplication, sb_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_LIBRARY,
+  PROP_LIBRARY_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+SbApplication *
+sb_application_new (const char        *application_id,
+                    GApplicationFlags  flags)
+{
+  g_return_val_if_fail (application_id != NULL, NULL);
+
+  return g_object_new (SB_TYPE_APPLICATION,
+                       "application-id", application_id,
+                       "flags", flags,
+                       "resource-base-path", RESOURCE_BASE,
+                       NULL);
+}
+
+static SbWindow *
+ensure_window (SbApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (sb_window_new (self));
+
+  return SB_WINDOW (window);
+}
+
+static void
+library_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SbApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbLibrary) library = NULL;
+
+  self->opening = FALSE;
+  library = sb_library_open_finish (result, &error);
+
+  if (library == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not open the library: %s", error->message);
+      g_clear_error (&self->library_error);
+      self->library_error = g_steal_pointer (&error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIBRARY_ERROR]);
+    }
+  else
+    {
+      g_set_object (&self->library, library);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIBRARY]);
+    }
+
+  if (self->pending_files->len > 0 && self->library != NULL)
+    {
+      SbWindow *window = ensure_window (self);
+
+      sb_window_import_files (window,
+                              (GFile **) self->pending_files->pdata,
+                              self->pending_files->len);
+    }
+  g_ptr_array_set_size (self->pending_files, 0);
+
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+sb_application_startup (GApplication *app)
+{
+  SbApplication *self = SB_APPLICATION (app);
+  g_autoptr(GFile) file = NULL;
+
+  G_APPLICATION_CLASS (sb_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+
+  /* The library opens on its worker while the window appears. */
+  file = sb_library_dup_default_file ();
+  self->opening = TRUE;
+  g_application_hold (app);
+  sb_library_open_async (file, self->cancellable, library_opened_cb, g_object_ref (self));
+}
+
+static void
+sb_application_shutdown (GApplication *app)
+{
+  SbApplication *self = SB_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+
+  /* Finishes queued writes before the process ends. */
+  if (self->library != NULL)
+    sb_library_close (self->library);
+
+  G_APPLICATION_CLASS (sb_application_parent_class)->shutdown (app);
+}
+
+static void
+sb_application_activate (GApplication *app)
+{
+  gtk_window_present (GTK_WINDOW (ensure_window (SB_APPLICATION (app))));
+}
+
+static void
+sb_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  SbApplication *self = SB_APPLICATION (app);
+  SbWindow *window = ensure_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (self->library != NULL)
+    sb_window_import_files (window, files, n_files);
+  else if (self->opening)
+    for (int i = 0; i < n_files; i++)
+      g_ptr_array_add (self->pending_files, g_object_ref (files[i]));
+  /* else: the window shows why the library could not be opened */
+}
+
+static void
+sb_application_dispose (GObject *object)
+{
+  SbApplication *self = SB_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->library);
+  g_clear_error (&self->library_error);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pending_files, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (sb_application_parent_class)->dispose (object);
+}
+
+static void
+sb_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SbApplication *self = SB_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_LIBRARY:
+      g_value_set_object (value, self->library);
+      break;
+
+    case PROP_LIBRARY_ERROR:
+      g_value_set_boxed (value, self->library_error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sb_application_class_init (SbApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = sb_application_dispose;
+  object_class->get_property = sb_application_get_property;
+
+  app_class->startup = sb_application_startup;
+  app_class->shutdown = sb_application_shutdown;
+  app_class->activate = sb_application_activate;
+  app_class->open = sb_application_open;
+
+  properties[PROP_LIBRARY] =
+    g_param_spec_object ("library", NULL, NULL,
+                         SB_TYPE_LIBRARY,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_LIBRARY_ERROR] =
+    g_param_spec_boxed ("library-error", NULL, NULL,
+                        G_TYPE_ERROR,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sb_application_quit_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  SbApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Closing the windows saves their state; then the application ends. */
+  for (GList *l = windows; l != NULL;)
+    {
+      GList *next = l->next;
+
+      gtk_window_close (GTK_WINDOW (l->data));
+      l = next;
+    }
+}
+
+static void
+sb_application_about_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  static const char *developers[] = { "The Storyboard authors", NULL };
+  SbApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  adw_show_about_window (window,
+                         "application-name", _("Storyboard"),
+                         "application-icon", APPLICATION_ID,
+                         "developer-name", _("The Storyboard authors"),
+                         "version", PACKAGE_VERSION,
+                         "developers", developers,
+                         "copyright", "© 2026 The Storyboard authors",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         /* Translators: replace with your names, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", sb_application_quit_action },
+  { "about", sb_application_about_action },
+};
+
+static void
+sb_application_init (SbApplication *self)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *import_accels[] = { "<Control>o", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+
+  self->cancellable = g_cancellable_new ();
+  self->pending_files = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self),
+                                   app_actions,
+                                   G_N_ELEMENTS (app_actions),
+                                   self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.import", import_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+}
+
+SbLibrary *
+sb_application_get_library (SbApplication *self)
+{
+  g_return_val_if_fail (SB_IS_APPLICATION (self), NULL);
+
+  return self->library;
+}
+
+const GError *
+sb_application_get_library_error (SbApplication *self)
+{
+  g_return_val_if_fail (SB_IS_APPLICATION (self), NULL);
+
+  return self->library_error;
+}
+
+GSettings *
+sb_application_get_settings (SbApplication *self)
+{
+  g_return_val_if_fail (SB_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}

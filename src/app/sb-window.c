@@ -1,0 +1,275 @@
+/* sb-window.c
+ *
+ * Copyright 2026 The Storyboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sb-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sb-gallery-page.h"
+#include "sb-window.h"
+
+struct _SbWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwViewStack         *stack;
+  SbGalleryPage        *gallery_page;
+
+  /* Owned */
+  GSettings            *settings;
+  GtkFileChooserNative *import_chooser;
+};
+
+G_DEFINE_FINAL_TYPE (SbWindow, sb_window, ADW_TYPE_APPLICATION_WINDOW)
+
+SbWindow *
+sb_window_new (SbApplication *application)
+{
+  g_return_val_if_fail (SB_IS_APPLICATION (application), NULL);
+
+  return g_object_new (SB_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+static void
+sync_library (SbWindow *self)
+{
+  SbApplication *app = SB_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  SbLibrary *library = sb_application_get_library (app);
+  const GError *error = sb_application_get_library_error (app);
+  gboolean usable = library != NULL;
+
+  if (library != NULL)
+    sb_gallery_page_set_library (self->gallery_page, library);
+  else if (error != NULL)
+    sb_gallery_page_set_library_error (self->gallery_page, error);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", usable);
+}
+
+static void
+on_application_library_notify (SbWindow   *self,
+                               GParamSpec *pspec,
+                               gpointer    app)
+{
+  sync_library (self);
+}
+
+static void
+import_chooser_response_cb (SbWindow             *self,
+                            int                   response,
+                            GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
+      guint n = g_list_model_get_n_items (files);
+
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (array, g_list_model_get_item (files, i));
+
+      sb_window_import_files (self, (GFile **) array->pdata, array->len);
+    }
+
+  g_clear_object (&self->import_chooser);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SbWindow *self = SB_WINDOW (widget);
+  g_autoptr(GtkFileFilter) images = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->import_chooser != NULL)
+    {
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->import_chooser));
+      return;
+    }
+
+  gtk_file_filter_set_name (images, _("Images"));
+  gtk_file_filter_add_mime_type (images, "image/png");
+  gtk_file_filter_add_mime_type (images, "image/jpeg");
+  gtk_file_filter_add_mime_type (images, "image/webp");
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  /* Native, so that inside Flatpak it goes through the file chooser portal. */
+  self->import_chooser = gtk_file_chooser_native_new (_("Import Images"),
+                                                      GTK_WINDOW (self),
+                                                      GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                      _("_Import"),
+                                                      _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->import_chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->import_chooser), images);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->import_chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->import_chooser), images);
+  g_signal_connect_object (self->import_chooser, "response",
+                           G_CALLBACK (import_chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->import_chooser));
+}
+
+static void
+save_window_state (SbWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_set_string (self->settings, "last-page",
+                         adw_view_stack_get_visible_child_name (self->stack));
+  g_settings_apply (self->settings);
+}
+
+static gboolean
+sb_window_close_request (GtkWindow *window)
+{
+  save_window_state (SB_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (sb_window_parent_class)->close_request (window);
+}
+
+static void
+sb_window_constructed (GObject *object)
+{
+  SbWindow *self = SB_WINDOW (object);
+  SbApplication *app = SB_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autofree char *page = NULL;
+
+  G_OBJECT_CLASS (sb_window_parent_class)->constructed (object);
+
+  self->settings = g_object_ref (sb_application_get_settings (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  page = g_settings_get_string (self->settings, "last-page");
+  if (adw_view_stack_get_child_by_name (self->stack, page) != NULL)
+    adw_view_stack_set_visible_child_name (self->stack, page);
+
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  g_signal_connect_object (app, "notify::library",
+                           G_CALLBACK (on_application_library_notify), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (app, "notify::library-error",
+                           G_CALLBACK (on_application_library_notify), self,
+                           G_CONNECT_SWAPPED);
+  sync_library (self);
+}
+
+static void
+sb_window_dispose (GObject *object)
+{
+  SbWindow *self = SB_WINDOW (object);
+
+  if (self->import_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->import_chooser));
+  g_clear_object (&self->import_chooser);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (sb_window_parent_class)->dispose (object);
+}
+
+static void
+sb_window_finalize (GObject *object)
+{
+  SbWindow *self = SB_WINDOW (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (sb_window_parent_class)->finalize (object);
+}
+
+static void
+sb_window_class_init (SbWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = sb_window_constructed;
+  object_class->dispose = sb_window_dispose;
+  object_class->finalize = sb_window_finalize;
+
+  window_class->close_request = sb_window_close_request;
+
+  g_type_ensure (SB_TYPE_GALLERY_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sb-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, gallery_page);
+
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+}
+
+static void
+sb_window_init (SbWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+sb_window_import_files (SbWindow  *self,
+                        GFile    **files,
+                        guint      n_files)
+{
+  g_return_if_fail (SB_IS_WINDOW (self));
+  g_return_if_fail (files != NULL || n_files == 0);
+
+  if (n_files == 0)
+    return;
+
+  adw_view_stack_set_visible_child_name (self->stack, "gallery");
+  sb_gallery_page_import_files (self->gallery_page, files, n_files);
+}
+
+void
+sb_window_add_toast (SbWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (SB_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+sb_window_set_page (SbWindow   *self,
+                    const char *name)
+{
+  g_return_if_fail (SB_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+GtkWidget *
+sb_window_get_gallery (SbWindow *self)
+{
+  g_return_val_if_fail (SB_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->gallery_page);
+}

@@ -1,0 +1,31 @@
+/* sb-gallery-tile.h
+ *
+ * Copyright 2026 The Storyboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sb-media-item.h"
+#include "sb-thumbnail-loader.h"
+
+G_BEGIN_DECLS
+
+#define SB_TYPE_GALLERY_TILE (sb_gallery_tile_get_type ())
+
+G_DECLARE_FINAL_TYPE (SbGalleryTile, sb_gallery_tile, SB, GALLERY_TILE, GtkWidget)
+
+GtkWidget   *sb_gallery_tile_new          (SbThumbnailLoader *loader);
+SbMediaItem *sb_gallery_tile_get_item     (SbGalleryTile     *self);
+void         sb_gallery_tile_set_item     (SbGalleryTile     *self,
+                                           SbMediaItem       *item);
+/* Whether the thumbnail is showing. */
+gboolean     sb_gallery_tile_has_texture  (SbGalleryTile     *self);
+void         sb_gallery_tile_popup_menu   (SbGalleryTile     *self,
+                                           double             x,
+                                           double             y);
+
+G_END_DECLS

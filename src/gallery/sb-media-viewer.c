@@ -1,0 +1,346 @@
+/* sb-media-viewer.c
+ *
+ * Copyright 2026 The Storyboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sb-gallery"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sb-media-viewer.h"
+#include "sb-media.h"
+
+/* Decoded at most this large: enough for a 4K screen, and never the full
+ * size of a huge original. */
+#define VIEW_MAX_SIDE 3840
+
+struct _SbMediaViewer
+{
+  AdwWindow       parent_instance;
+
+  /* Template widgets */
+  AdwWindowTitle *window_title;
+  GtkPicture     *picture;
+  GtkSpinner     *spinner;
+  AdwStatusPage  *error_page;
+  AdwActionRow   *type_row;
+  AdwActionRow   *dimensions_row;
+  AdwActionRow   *size_row;
+  AdwActionRow   *date_row;
+  AdwActionRow   *origin_row;
+  AdwActionRow   *prompt_row;
+  AdwActionRow   *model_row;
+
+  /* Owned */
+  SbLibrary      *library;
+  SbMediaItem    *item;
+  GCancellable   *cancellable;
+  GWeakRef        gallery;
+  guint           loaded : 1;
+};
+
+G_DEFINE_FINAL_TYPE (SbMediaViewer, sb_media_viewer, ADW_TYPE_WINDOW)
+
+static const char *
+describe_mime (const char *mime)
+{
+  if (g_strcmp0 (mime, "image/png") == 0)
+    return _("PNG image");
+  if (g_strcmp0 (mime, "image/jpeg") == 0)
+    return _("JPEG image");
+  if (g_strcmp0 (mime, "image/webp") == 0)
+    return _("WebP image");
+  if (g_strcmp0 (mime, "video/mp4") == 0)
+    return _("MP4 video");
+  if (g_strcmp0 (mime, "video/webm") == 0)
+    return _("WebM video");
+  return mime;
+}
+
+static void
+set_row (AdwActionRow *row,
+         const char   *value)
+{
+  gboolean has_value = value != NULL && *value != '\0';
+
+  adw_action_row_set_subtitle (row, has_value ? value : "");
+  gtk_widget_set_visible (GTK_WIDGET (row), has_value);
+}
+
+static void
+show_metadata (SbMediaViewer *self)
+{
+  SbMediaItem *item = self->item;
+  GDateTime *created = sb_media_item_get_created_at (item);
+  g_autofree char *dimensions = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *model = NULL;
+  const char *name = sb_media_item_get_filename (item);
+
+  if (name == NULL || *name == '\0')
+    name = _("Untitled image");
+
+  gtk_window_set_title (GTK_WINDOW (self), name);
+  adw_window_title_set_title (self->window_title, name);
+
+  /* Translators: width × height in pixels */
+  dimensions = g_strdup_printf (_("%d × %d pixels"),
+                                sb_media_item_get_width (item),
+                                sb_media_item_get_height (item));
+  size = g_format_size (sb_media_item_get_byte_size (item));
+  if (created != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (created);
+
+      date = g_date_time_format (local, "%c");
+    }
+
+  adw_window_title_set_subtitle (self->window_title, dimensions);
+  set_row (self->type_row, describe_mime (sb_media_item_get_mime_type (item)));
+  set_row (self->dimensions_row, dimensions);
+  set_row (self->size_row, size);
+  set_row (self->date_row, date);
+  set_row (self->origin_row,
+           sb_media_item_get_origin (item) == SB_MEDIA_ORIGIN_GENERATED
+             ? _("Generated") : _("Imported"));
+  set_row (self->prompt_row, sb_media_item_get_prompt (item));
+
+  if (sb_media_item_get_model (item) != NULL && sb_media_item_get_model_version (item) != NULL)
+    model = g_strdup_printf ("%s (%s)", sb_media_item_get_model (item),
+                             sb_media_item_get_model_version (item));
+  else
+    model = g_strdup (sb_media_item_get_model (item));
+  set_row (self->model_row, model);
+}
+
+static void
+show_error (SbMediaViewer *self,
+            const GError  *error)
+{
+  gtk_spinner_stop (self->spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_page), TRUE);
+}
+
+static void
+decode_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+
+  pixbuf = sb_media_load_scaled (task_data, VIEW_MAX_SIDE, VIEW_MAX_SIDE, &error);
+  if (pixbuf == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, gdk_texture_new_for_pixbuf (pixbuf), g_object_unref);
+}
+
+static void
+decoded_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  SbMediaViewer *self = SB_MEDIA_VIEWER (object);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  texture = g_task_propagate_pointer (G_TASK (result), &error);
+  if (texture == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+
+  gtk_spinner_stop (self->spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  self->loaded = TRUE;
+}
+
+static void
+bytes_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SbMediaViewer) self = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  bytes = sb_library_load_bytes_finish (SB_LIBRARY (object), result, &error);
+  if (bytes == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+
+  task = g_task_new (self, self->cancellable, decoded_cb, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, decode_thread);
+}
+
+static void
+item_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SbMediaViewer) self = user_data;
+  g_autoptr(SbMediaItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  item = sb_library_get_media_finish (SB_LIBRARY (object), result, &error);
+  if (item == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+
+  g_set_object (&self->item, item);
+  show_metadata (self);
+}
+
+static void
+forward_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SbMediaViewer *self = SB_MEDIA_VIEWER (widget);
+  g_autoptr(GtkWidget) gallery = g_weak_ref_get (&self->gallery);
+  gint64 id = sb_media_item_get_id (self->item);
+
+  if (gallery == NULL)
+    return;
+
+  if (g_str_equal (action_name, "viewer.save-as"))
+    gtk_widget_activate_action (gallery, "gallery.save-as", "x", id);
+  else if (g_str_equal (action_name, "viewer.copy"))
+    gtk_widget_activate_action (gallery, "gallery.copy", "x", id);
+  else if (g_str_equal (action_name, "viewer.delete"))
+    {
+      /* The undo toast shows in the main window. */
+      gtk_widget_activate_action (gallery, "gallery.delete", "x", id);
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+static void
+sb_media_viewer_dispose (GObject *object)
+{
+  SbMediaViewer *self = SB_MEDIA_VIEWER (object);
+
+  g_cancellable_cancel (self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_MEDIA_VIEWER);
+
+  G_OBJECT_CLASS (sb_media_viewer_parent_class)->dispose (object);
+}
+
+static void
+sb_media_viewer_finalize (GObject *object)
+{
+  SbMediaViewer *self = SB_MEDIA_VIEWER (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->library);
+  g_clear_object (&self->item);
+  g_weak_ref_clear (&self->gallery);
+
+  G_OBJECT_CLASS (sb_media_viewer_parent_class)->finalize (object);
+}
+
+static void
+sb_media_viewer_class_init (SbMediaViewerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sb_media_viewer_dispose;
+  object_class->finalize = sb_media_viewer_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sb-media-viewer.ui");
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, picture);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, error_page);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, type_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, dimensions_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, size_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, date_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, origin_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, prompt_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, model_row);
+
+  gtk_widget_class_install_action (widget_class, "viewer.save-as", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "viewer.copy", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "viewer.delete", NULL, forward_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "viewer.save-as", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "viewer.copy", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "viewer.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+sb_media_viewer_init (SbMediaViewer *self)
+{
+  self->cancellable = g_cancellable_new ();
+  g_weak_ref_init (&self->gallery, NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_spinner_start (self->spinner);
+}
+
+GtkWidget *
+sb_media_viewer_new (SbLibrary   *library,
+                     SbMediaItem *item,
+                     GtkWidget   *gallery)
+{
+  SbMediaViewer *self;
+
+  g_return_val_if_fail (SB_IS_LIBRARY (library), NULL);
+  g_return_val_if_fail (SB_IS_MEDIA_ITEM (item), NULL);
+  g_return_val_if_fail (GTK_IS_WIDGET (gallery), NULL);
+
+  self = g_object_new (SB_TYPE_MEDIA_VIEWER, NULL);
+  self->library = g_object_ref (library);
+  self->item = g_object_ref (item);
+  g_weak_ref_set (&self->gallery, gallery);
+
+  if (sb_media_item_get_loaded (item))
+    show_metadata (self);
+
+  sb_library_get_media_async (library, sb_media_item_get_id (item), self->cancellable,
+                              item_loaded_cb, g_object_ref (self));
+  sb_library_load_bytes_async (library, sb_media_item_get_id (item), self->cancellable,
+                               bytes_loaded_cb, g_object_ref (self));
+
+  return GTK_WIDGET (self);
+}
+
+SbMediaItem *
+sb_media_viewer_get_item (SbMediaViewer *self)
+{
+  g_return_val_if_fail (SB_IS_MEDIA_VIEWER (self), NULL);
+
+  return self->item;
+}
+
+gboolean
+sb_media_viewer_is_loaded (SbMediaViewer *self)
+{
+  g_return_val_if_fail (SB_IS_MEDIA_VIEWER (self), FALSE);
+
+  return self->loaded;
+}

@@ -1,0 +1,383 @@
+/* test-gallery.c
+ *
+ * Copyright 2026 The Storyboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Drives the real window under Xvfb: imports good and bad images, sees the
+ * tiles drawn, deletes one and undoes it, imports a duplicate and opens the
+ * viewer.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "sb-application.h"
+#include "sb-gallery-page.h"
+#include "sb-gallery-tile.h"
+#include "sb-media-viewer.h"
+#include "sb-window.h"
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Iterates the main context until @condition holds; fails the test after
+ * @seconds (a hang guard, not a performance assertion). */
+static void
+wait_for (Condition   condition,
+          gpointer    data,
+          const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+library_ready (gpointer data)
+{
+  return sb_application_get_library (data) != NULL ||
+         sb_application_get_library_error (data) != NULL;
+}
+
+static gboolean
+gallery_in_state (gpointer data)
+{
+  gpointer *args = data;
+
+  return g_strcmp0 (sb_gallery_page_get_state (args[0]), args[1]) == 0;
+}
+
+typedef struct
+{
+  gboolean  finished;
+  guint     n_imported;
+  guint     n_duplicates;
+  GStrv     failures;
+} ImportResult;
+
+static void
+on_import_finished (SbGalleryPage *page,
+                    guint          n_imported,
+                    guint          n_duplicates,
+                    GStrv          failures,
+                    ImportResult  *result)
+{
+  result->finished = TRUE;
+  result->n_imported = n_imported;
+  result->n_duplicates = n_duplicates;
+  g_strfreev (result->failures);
+  result->failures = g_strdupv (failures);
+}
+
+static gboolean
+import_finished (gpointer data)
+{
+  return ((ImportResult *) data)->finished;
+}
+
+static void
+collect_tiles (GtkWidget *widget,
+               GPtrArray *tiles)
+{
+  if (SB_IS_GALLERY_TILE (widget))
+    {
+      g_ptr_array_add (tiles, widget);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_tiles (child, tiles);
+}
+
+/* Tiles on screen whose item is set and whose thumbnail is showing. */
+static guint
+count_drawn_tiles (SbGalleryPage *page)
+{
+  g_autoptr(GPtrArray) tiles = g_ptr_array_new ();
+  guint drawn = 0;
+
+  collect_tiles (GTK_WIDGET (sb_gallery_page_get_grid_view (page)), tiles);
+  for (guint i = 0; i < tiles->len; i++)
+    {
+      SbGalleryTile *tile = g_ptr_array_index (tiles, i);
+
+      if (gtk_widget_get_mapped (GTK_WIDGET (tile)) &&
+          gtk_widget_get_width (GTK_WIDGET (tile)) > 0 &&
+          sb_gallery_tile_get_item (tile) != NULL &&
+          sb_media_item_get_loaded (sb_gallery_tile_get_item (tile)) &&
+          sb_gallery_tile_has_texture (tile))
+        drawn++;
+    }
+
+  return drawn;
+}
+
+typedef struct
+{
+  SbGalleryPage *page;
+  guint          expected;
+} TilesWait;
+
+static gboolean
+tiles_drawn (gpointer data)
+{
+  TilesWait *wait = data;
+
+  return count_drawn_tiles (wait->page) == wait->expected;
+}
+
+typedef struct
+{
+  GListModel *model;
+  guint       expected;
+} CountWait;
+
+static gboolean
+model_has_count (gpointer data)
+{
+  CountWait *wait = data;
+
+  return g_list_model_get_n_items (wait->model) == wait->expected;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                guint         *paints)
+{
+  (*paints)++;
+}
+
+static gboolean
+painted (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+/* Waits for a real frame to be painted after now. */
+static void
+wait_for_paint (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  guint paints = 0;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &paints);
+  gtk_widget_queue_draw (widget);
+  wait_for (painted, &paints, "a painted frame");
+  g_signal_handler_disconnect (clock, id);
+}
+
+static GtkWidget *
+find_button_with_label (GtkWidget  *widget,
+                        const char *label)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *label;
+} ButtonWait;
+
+static gboolean
+button_shown (gpointer data)
+{
+  ButtonWait *wait = data;
+
+  return find_button_with_label (wait->root, wait->label) != NULL;
+}
+
+static SbMediaViewer *
+find_viewer (void)
+{
+  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (SB_IS_MEDIA_VIEWER (window))
+        return SB_MEDIA_VIEWER (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+viewer_loaded (gpointer data)
+{
+  SbMediaViewer *viewer = find_viewer ();
+
+  return viewer != NULL && sb_media_viewer_is_loaded (viewer);
+}
+
+static gboolean
+no_viewer (gpointer data)
+{
+  return find_viewer () == NULL;
+}
+
+static GFile *
+test_image (const char *name)
+{
+  return g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "images", name, NULL));
+}
+
+static void
+test_gallery_import_delete_undo (void)
+{
+  g_autoptr(SbApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbMediaItem) first = NULL;
+  SbWindow *window;
+  SbGalleryPage *page;
+  GListModel *model;
+  ImportResult result = { 0 };
+  gpointer state_args[2];
+  GFile *files[5];
+  TilesWait tiles;
+  CountWait count;
+  ButtonWait undo;
+  gint64 deleted_id;
+
+  app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  wait_for (library_ready, app, "the library to open");
+  g_assert_nonnull (sb_application_get_library (app));
+
+  g_application_activate (G_APPLICATION (app));
+  window = SB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  g_object_ref (window);
+  sb_window_set_page (window, "gallery");
+  page = SB_GALLERY_PAGE (sb_window_get_gallery (window));
+  g_signal_connect (page, "import-finished", G_CALLBACK (on_import_finished), &result);
+
+  /* A new library: the empty state, with its Import button. */
+  state_args[0] = page;
+  state_args[1] = "empty";
+  wait_for (gallery_in_state, state_args, "the empty gallery");
+  wait_for_paint (GTK_WIDGET (window));
+
+  /* Three good images and two bad ones: the bad ones are named with the
+   * reason, and the rest of the import goes on. */
+  files[0] = test_image ("red.png");
+  files[1] = test_image ("green.jpg");
+  files[2] = test_image ("blue.webp");
+  files[3] = test_image ("empty.png");
+  files[4] = test_image ("text.png");
+  sb_window_import_files (window, files, G_N_ELEMENTS (files));
+  wait_for (import_finished, &result, "the import to finish");
+
+  g_assert_cmpuint (result.n_imported, ==, 3);
+  g_assert_cmpuint (result.n_duplicates, ==, 0);
+  g_assert_cmpuint (g_strv_length (result.failures), ==, 2);
+  g_assert_true (strstr (result.failures[0], "empty.png") != NULL ||
+                 strstr (result.failures[1], "empty.png") != NULL);
+  g_assert_true (strstr (result.failures[0], "text.png") != NULL ||
+                 strstr (result.failures[1], "text.png") != NULL);
+
+  /* The tiles appear with their thumbnails, and a frame is painted. */
+  state_args[1] = "grid";
+  wait_for (gallery_in_state, state_args, "the grid");
+  model = sb_gallery_page_get_model (page);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  tiles.page = page;
+  tiles.expected = 3;
+  wait_for (tiles_drawn, &tiles, "three drawn tiles");
+  wait_for_paint (GTK_WIDGET (window));
+
+  /* Delete the newest: it leaves the grid, and a toast offers Undo. */
+  first = g_list_model_get_item (model, 0);
+  deleted_id = sb_media_item_get_id (first);
+  g_assert_cmpint (deleted_id, >, 0);
+  gtk_widget_activate_action (GTK_WIDGET (page), "gallery.delete", "x", deleted_id);
+  count.model = model;
+  count.expected = 2;
+  wait_for (model_has_count, &count, "the deleted tile to go");
+  tiles.expected = 2;
+  wait_for (tiles_drawn, &tiles, "two drawn tiles");
+
+  undo.root = GTK_WIDGET (window);
+  undo.label = "_Undo";
+  wait_for (button_shown, &undo, "the Undo button");
+  gtk_widget_activate (find_button_with_label (GTK_WIDGET (window), "_Undo"));
+
+  count.expected = 3;
+  wait_for (model_has_count, &count, "the undone tile to come back");
+  tiles.expected = 3;
+  wait_for (tiles_drawn, &tiles, "three drawn tiles again");
+  g_assert_cmpuint (sb_media_list_find (SB_MEDIA_LIST (model), deleted_id), !=, G_MAXUINT);
+
+  /* The same bytes again are not stored twice. */
+  result.finished = FALSE;
+  sb_window_import_files (window, files, 1);
+  wait_for (import_finished, &result, "the second import");
+  g_assert_cmpuint (result.n_imported, ==, 0);
+  g_assert_cmpuint (result.n_duplicates, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+
+  /* Opening an item shows it large. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "gallery.open", "x", deleted_id);
+  wait_for (viewer_loaded, NULL, "the viewer to show the image");
+  g_assert_cmpint (sb_media_item_get_id (sb_media_viewer_get_item (find_viewer ())), ==, deleted_id);
+  gtk_window_close (GTK_WINDOW (find_viewer ()));
+  wait_for (no_viewer, NULL, "the viewer to close");
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_object_unref (files[i]);
+  g_strfreev (result.failures);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  /* Let pending thumbnail and library callbacks drop their references. */
+  for (guint i = 0; i < 100; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+  g_assert_finalize_object (window);
+
+  g_application_quit (G_APPLICATION (app));
+  sb_library_close (sb_application_get_library (app));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add_func ("/sb/ui/gallery/import-delete-undo", test_gallery_import_delete_undo);
+
+  return g_test_run ();
+}
