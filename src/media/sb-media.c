@@ -13,7 +13,7 @@
 
 #include <glib/gi18n.h>
 
-#include "sb-media.h"
+#include "sb-media-private.h"
 
 /* How much of the stream the loader gets at a time. */
 #define FEED_CHUNK_SIZE (64 * 1024)
@@ -415,8 +415,8 @@ set_truncated_error (GError **error)
                        _("The image is incomplete — the file was cut short"));
 }
 
-static void
-set_corrupt_error (GError **error)
+void
+sb_media_set_corrupt_error (GError **error)
 {
   g_set_error_literal (error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_CORRUPT,
                        _("The image could not be decoded"));
@@ -503,7 +503,7 @@ validate_container (GBytes      *bytes,
 
     case STRUCTURE_CORRUPT:
     default:
-      set_corrupt_error (error);
+      sb_media_set_corrupt_error (error);
       return NULL;
     }
 }
@@ -524,13 +524,13 @@ typedef struct
 
 /* Fits @width x @height in @max_width x @max_height keeping the aspect
  * ratio; never upscales. */
-static void
-fit_size (int  width,
-          int  height,
-          int  max_width,
-          int  max_height,
-          int *out_width,
-          int *out_height)
+void
+sb_media_fit_size (int  width,
+                   int  height,
+                   int  max_width,
+                   int  max_height,
+                   int *out_width,
+                   int *out_height)
 {
   double scale = MIN ((double) max_width / width, (double) max_height / height);
 
@@ -561,35 +561,48 @@ on_loader_size_prepared (GdkPixbufLoader *loader,
   state->width = width;
   state->height = height;
 
-  if (width <= 0 || height <= 0)
+  if (!sb_media_check_dimensions (width, height, &state->error))
     {
-      set_corrupt_error (&state->error);
-      gdk_pixbuf_loader_set_size (loader, 0, 0);
-      return;
-    }
-
-  if (width > SB_MEDIA_MAX_IMAGE_SIDE || height > SB_MEDIA_MAX_IMAGE_SIDE ||
-      (guint64) width * (guint64) height > SB_MEDIA_MAX_IMAGE_PIXELS)
-    {
-      set_too_many_pixels_error (&state->error, width, height);
       /* A zero size makes the modules give up before allocating any pixel
-       * buffer; with 1 x 1 the PNG module still allocates the full size
-       * and lets the loader scale afterwards. */
+       * buffer.  With 1 x 1 the PNG module still allocates (and the
+       * loader clears) the full size, then scales it: 3.6 GB touched for
+       * a 30000 x 30000 header. */
       gdk_pixbuf_loader_set_size (loader, 0, 0);
       return;
     }
 
   if (state->swap_axes)
     {
-      fit_size (height, width, state->max_width, state->max_height, &scaled_height, &scaled_width);
+      sb_media_fit_size (height, width, state->max_width, state->max_height, &scaled_height, &scaled_width);
     }
   else
     {
-      fit_size (width, height, state->max_width, state->max_height, &scaled_width, &scaled_height);
+      sb_media_fit_size (width, height, state->max_width, state->max_height, &scaled_width, &scaled_height);
     }
 
   if (scaled_width != width || scaled_height != height)
     gdk_pixbuf_loader_set_size (loader, scaled_width, scaled_height);
+}
+
+gboolean
+sb_media_check_dimensions (int      width,
+                           int      height,
+                           GError **error)
+{
+  if (width <= 0 || height <= 0)
+    {
+      sb_media_set_corrupt_error (error);
+      return FALSE;
+    }
+
+  if (width > SB_MEDIA_MAX_IMAGE_SIDE || height > SB_MEDIA_MAX_IMAGE_SIDE ||
+      (guint64) width * (guint64) height > SB_MEDIA_MAX_IMAGE_PIXELS)
+    {
+      set_too_many_pixels_error (error, width, height);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* Validates @bytes and decodes it to fit in @max_width x @max_height
@@ -618,12 +631,39 @@ decode_image (GBytes        *bytes,
   if (format == NULL)
     return NULL;
 
+  data = g_bytes_get_data (bytes, &len);
+
+  if (g_str_equal (format->mime_type, "image/png"))
+    {
+      GdkPixbuf *scaled = NULL;
+      int width = 0, height = 0;
+
+      switch (sb_media_decode_png_scaled (data, len, max_width, max_height, &scaled, &width, &height, error))
+        {
+        case SB_PNG_OK:
+          if (out_probe != NULL)
+            {
+              out_probe->mime_type = format->mime_type;
+              out_probe->width = width;
+              out_probe->height = height;
+            }
+          return scaled;
+
+        case SB_PNG_ERROR:
+          return NULL;
+
+        case SB_PNG_FALLBACK:
+        default:
+          break;
+        }
+    }
+
   /* Only the module the magic bytes name ever sees the data. */
   loader = gdk_pixbuf_loader_new_with_type (format->loader_name, &local_error);
   if (loader == NULL)
     {
       g_warning ("No gdk-pixbuf loader for %s: %s", format->mime_type, local_error->message);
-      set_corrupt_error (error);
+      sb_media_set_corrupt_error (error);
       return NULL;
     }
 
@@ -632,7 +672,6 @@ decode_image (GBytes        *bytes,
   state.swap_axes = orientation >= 5;
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_loader_size_prepared), &state);
 
-  data = g_bytes_get_data (bytes, &len);
   while (ok && offset < len && state.error == NULL)
     {
       gsize chunk = MIN (FEED_CHUNK_SIZE, len - offset);
@@ -663,7 +702,7 @@ decode_image (GBytes        *bytes,
         g_set_error_literal (error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_TOO_MANY_PIXELS,
                              _("There is not enough memory to open the image"));
       else
-        set_corrupt_error (error);
+        sb_media_set_corrupt_error (error);
       return NULL;
     }
 
@@ -679,7 +718,7 @@ decode_image (GBytes        *bytes,
   oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
   if (oriented == NULL)
     {
-      set_corrupt_error (error);
+      sb_media_set_corrupt_error (error);
       return NULL;
     }
 
@@ -724,7 +763,7 @@ sb_media_process_image (GBytes        *bytes,
       if (!gdk_pixbuf_save_to_buffer (thumbnail, &buffer, &buffer_size, "png", &local_error, NULL))
         {
           g_warning ("Could not encode a thumbnail: %s", local_error->message);
-          set_corrupt_error (error);
+          sb_media_set_corrupt_error (error);
           return FALSE;
         }
 

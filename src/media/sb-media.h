@@ -46,8 +46,8 @@ gboolean    sb_media_is_supported_image (const char *mime_type);
 typedef struct
 {
   const char *mime_type;   /* static string from sb_media_sniff() */
-  int         width;
-  int         height;
+  int         width;       /* full size, as displayed (after the Exif */
+  int         height;      /* orientation), not the thumbnail's */
 } SbMediaProbe;
 
 /* Validates an image completely and makes its thumbnail in one pass, without
@@ -55,7 +55,10 @@ typedef struct
  * (against @claimed_mime_type when not NULL), the dimensions announced by the
  * header (refused before any pixel buffer exists), and that the whole stream
  * decodes.  The thumbnail is a PNG whose longest side is at most
- * @thumbnail_size, scaled while loading.  Blocking: call from a worker. */
+ * @thumbnail_size, scaled while loading.  @claimed_mime_type may be NULL or
+ * "application/octet-stream" (no claim); aliases such as "image/jpg" count
+ * as their canonical type.  @out_probe and @out_thumbnail may be NULL.
+ * Blocking: call from a worker; safe to call from several threads. */
 gboolean    sb_media_process_image (GBytes        *bytes,
                                     const char    *claimed_mime_type,
                                     int            thumbnail_size,

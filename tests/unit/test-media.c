@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <png.h>
 
 #include "sb-media.h"
 
@@ -181,6 +182,248 @@ append_chunk (GByteArray   *png,
 
 /* A valid PNG of @side x @side RGBA whose IDAT holds @n_rows rows of
  * zeros: anything that decodes it writes n_rows * side * 4 bytes. */
+static GBytes *
+make_huge_png (guint32 side,
+               guint   n_rows);
+
+/* ------------------------------------------------------------------ */
+/* PNG decoding                                                        */
+/* ------------------------------------------------------------------ */
+
+static void
+on_png_write (png_structp png,
+              png_bytep   data,
+              png_size_t  len)
+{
+  g_byte_array_append (png_get_io_ptr (png), data, len);
+}
+
+static void
+on_png_flush (png_structp png)
+{
+}
+
+/* A @width x @height PNG in any layout libpng writes, with a pattern
+ * that uses every channel. */
+static GBytes *
+write_png (int width,
+           int height,
+           int color_type,
+           int bit_depth,
+           int interlace)
+{
+  GByteArray *out = g_byte_array_new ();
+  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  png_infop info = png_create_info_struct (png);
+  int channels;
+  gsize rowbytes;
+  g_autofree guint8 *row = NULL;
+
+  g_assert_nonnull (png);
+  g_assert_nonnull (info);
+  if (setjmp (png_jmpbuf (png)))
+    g_assert_not_reached ();
+
+  png_set_write_fn (png, out, on_png_write, on_png_flush);
+  png_set_IHDR (png, info, width, height, bit_depth, color_type, interlace,
+                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+
+  if (color_type == PNG_COLOR_TYPE_PALETTE)
+    {
+      png_color palette[16];
+      png_byte alpha[16];
+
+      for (int i = 0; i < 16; i++)
+        {
+          palette[i].red = i * 16;
+          palette[i].green = 255 - i * 16;
+          palette[i].blue = (i * 77) & 0xff;
+          alpha[i] = i == 3 ? 0 : 255;
+        }
+      png_set_PLTE (png, info, palette, 1 << MIN (bit_depth, 4));
+      png_set_tRNS (png, info, alpha, 1 << MIN (bit_depth, 4), NULL);
+    }
+
+  png_write_info (png, info);
+
+  switch (color_type)
+    {
+    case PNG_COLOR_TYPE_GRAY: channels = 1; break;
+    case PNG_COLOR_TYPE_GRAY_ALPHA: channels = 2; break;
+    case PNG_COLOR_TYPE_PALETTE: channels = 1; break;
+    case PNG_COLOR_TYPE_RGB: channels = 3; break;
+    default: channels = 4; break;
+    }
+  rowbytes = ((gsize) width * channels * bit_depth + 7) / 8;
+  row = g_malloc0 (rowbytes);
+
+  for (int pass = png_set_interlace_handling (png); pass > 0; pass--)
+    for (int y = 0; y < height; y++)
+      {
+        for (gsize i = 0; i < rowbytes; i++)
+          row[i] = (guint8) ((i * 37 + y * 11) ^ (i >> 2) ^ (y * 3));
+        png_write_row (png, row);
+      }
+
+  png_write_end (png, info);
+  png_destroy_write_struct (&png, &info);
+
+  return g_byte_array_free_to_bytes (out);
+}
+
+static GdkPixbuf *
+reference_decode (GBytes *bytes)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type ("png", NULL);
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_loader_write_bytes (loader, bytes, &error);
+  g_assert_no_error (error);
+  gdk_pixbuf_loader_close (loader, &error);
+  g_assert_no_error (error);
+
+  return g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
+}
+
+/* Largest difference between two same-sized pixbufs, ignoring the colour
+ * of fully transparent pixels. */
+static int
+max_difference (GdkPixbuf *a,
+                GdkPixbuf *b)
+{
+  int n_channels = gdk_pixbuf_get_n_channels (a);
+  int worst = 0;
+
+  g_assert_cmpint (gdk_pixbuf_get_width (a), ==, gdk_pixbuf_get_width (b));
+  g_assert_cmpint (gdk_pixbuf_get_height (a), ==, gdk_pixbuf_get_height (b));
+  g_assert_cmpint (n_channels, ==, gdk_pixbuf_get_n_channels (b));
+
+  for (int y = 0; y < gdk_pixbuf_get_height (a); y++)
+    for (int x = 0; x < gdk_pixbuf_get_width (a); x++)
+      {
+        const guchar *p = gdk_pixbuf_read_pixels (a) + y * gdk_pixbuf_get_rowstride (a) + x * n_channels;
+        const guchar *q = gdk_pixbuf_read_pixels (b) + y * gdk_pixbuf_get_rowstride (b) + x * n_channels;
+
+        if (n_channels == 4 && p[3] == 0 && q[3] == 0)
+          continue;
+        for (int c = 0; c < n_channels; c++)
+          worst = MAX (worst, ABS (p[c] - q[c]));
+      }
+
+  return worst;
+}
+
+static void
+test_png_layouts (void)
+{
+  static const struct
+  {
+    int color_type;
+    int bit_depth;
+  } layouts[] = {
+    { PNG_COLOR_TYPE_GRAY, 1 },
+    { PNG_COLOR_TYPE_GRAY, 4 },
+    { PNG_COLOR_TYPE_GRAY, 8 },
+    { PNG_COLOR_TYPE_GRAY, 16 },
+    { PNG_COLOR_TYPE_GRAY_ALPHA, 8 },
+    { PNG_COLOR_TYPE_GRAY_ALPHA, 16 },
+    { PNG_COLOR_TYPE_PALETTE, 2 },
+    { PNG_COLOR_TYPE_PALETTE, 4 },
+    { PNG_COLOR_TYPE_RGB, 8 },
+    { PNG_COLOR_TYPE_RGB, 16 },
+    { PNG_COLOR_TYPE_RGB_ALPHA, 8 },
+    { PNG_COLOR_TYPE_RGB_ALPHA, 16 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (layouts); i++)
+    for (int interlace = PNG_INTERLACE_NONE; interlace <= PNG_INTERLACE_ADAM7; interlace++)
+      {
+        g_autoptr(GBytes) bytes = write_png (37, 23, layouts[i].color_type, layouts[i].bit_depth, interlace);
+        g_autoptr(GdkPixbuf) expected = reference_decode (bytes);
+        g_autoptr(GdkPixbuf) pixbuf = NULL;
+        g_autoptr(GError) error = NULL;
+
+        g_test_message ("color type %d, depth %d, interlace %d",
+                        layouts[i].color_type, layouts[i].bit_depth, interlace);
+
+        /* Unscaled: the same pixels as gdk-pixbuf's own PNG module. */
+        pixbuf = sb_media_load_scaled (bytes, 1000, 1000, &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (gdk_pixbuf_get_has_alpha (pixbuf), ==, gdk_pixbuf_get_has_alpha (expected));
+        g_assert_cmpint (max_difference (pixbuf, expected), <=, 1);
+      }
+}
+
+/* Scaling while decoding looks like scaling afterwards. */
+static void
+test_png_scaled_pixels (void)
+{
+  static const char *names[] = { "red.png" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GBytes) bytes = load_image (names[i]);
+      g_autoptr(GdkPixbuf) full = reference_decode (bytes);
+      g_autoptr(GdkPixbuf) expected = gdk_pixbuf_scale_simple (full, 160, 120, GDK_INTERP_TILES);
+      g_autoptr(GdkPixbuf) pixbuf = NULL;
+      g_autoptr(GError) error = NULL;
+      const guchar *p;
+
+      pixbuf = sb_media_load_scaled (bytes, 160, 160, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 160);
+      g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 120);
+
+      /* Solid areas keep their colour: the background and the rectangle. */
+      p = gdk_pixbuf_read_pixels (pixbuf) + 100 * gdk_pixbuf_get_rowstride (pixbuf) + 10 * 3;
+      g_assert_cmpint (p[0], ==, 0xd0);
+      g_assert_cmpint (p[1], ==, 0x1c);
+      g_assert_cmpint (p[2], ==, 0x1c);
+      p = gdk_pixbuf_read_pixels (pixbuf) + 20 * gdk_pixbuf_get_rowstride (pixbuf) + 30 * 3;
+      g_assert_cmpint (p[0], ==, 0xff);
+      g_assert_cmpint (p[1], ==, 0xff);
+      g_assert_cmpint (p[2], ==, 0xff);
+
+      /* Edges may differ a little between filters, not more. */
+      g_assert_cmpint (max_difference (pixbuf, expected), <=, 96);
+    }
+}
+
+/* 8000 x 8000 RGBA is 256 MB decoded; its thumbnail is 400 KB. */
+static void
+test_png_large_memory (void)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) thumbnail = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+  SbMediaProbe probe = { 0 };
+  long before, after;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  bytes = make_huge_png (8000, 8000);
+
+  before = peak_rss_kib ();
+  g_assert_true (sb_media_process_image (bytes, "image/png", SB_MEDIA_THUMBNAIL_SIZE, &probe, &thumbnail, &error));
+  after = peak_rss_kib ();
+  g_assert_no_error (error);
+
+  g_assert_cmpint (probe.width, ==, 8000);
+  g_assert_cmpint (probe.height, ==, 8000);
+  pixbuf = decode_png (thumbnail);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, SB_MEDIA_THUMBNAIL_SIZE);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, SB_MEDIA_THUMBNAIL_SIZE);
+
+  g_test_message ("peak RSS grew by %ld KiB", after - before);
+  g_assert_cmpint (after - before, <, 32 * 1024);
+}
+
 static GBytes *
 make_huge_png (guint32 side,
                guint   n_rows)
@@ -1106,6 +1349,10 @@ main (int   argc,
   g_test_add_func ("/sb/media/refuse/too-many-pixels", test_refuse_too_many_pixels);
   g_test_add_func ("/sb/media/refuse/huge-header-memory", test_refuse_huge_header_memory);
   g_test_add_func ("/sb/media/refuse/too-large-bytes", test_refuse_too_large_bytes);
+
+  g_test_add_func ("/sb/media/png/layouts", test_png_layouts);
+  g_test_add_func ("/sb/media/png/scaled-pixels", test_png_scaled_pixels);
+  g_test_add_func ("/sb/media/png/large-memory", test_png_large_memory);
 
   g_test_add_func ("/sb/media/load-scaled/sizes", test_load_scaled);
   g_test_add_func ("/sb/media/load-scaled/orientation", test_load_scaled_orientation);
