@@ -796,6 +796,51 @@ test_process_exif_orientation (void)
   g_assert_cmpint (pixels[13 * rowstride + 4 * n_channels + 2], >, 150);
 }
 
+/* Layouts gdk-pixbuf cannot write: progressive JPEG, WebP with alpha
+ * (VP8X + ALPH) and lossless WebP (VP8L); whole and cut short. */
+static void
+test_process_other_layouts (void)
+{
+  static const struct
+  {
+    const char *name;
+    const char *mime_type;
+    gboolean has_alpha;
+  } cases[] = {
+    { "progressive.jpg", "image/jpeg", FALSE },
+    { "alpha.webp", "image/webp", TRUE },
+    { "lossless.webp", "image/webp", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) bytes = load_image (cases[i].name);
+      g_autoptr(GBytes) thumbnail = NULL;
+      g_autoptr(GBytes) cut = NULL;
+      g_autoptr(GdkPixbuf) pixbuf = NULL;
+      g_autoptr(GError) error = NULL;
+      SbMediaProbe probe = { 0 };
+
+      g_test_message ("%s", cases[i].name);
+      g_assert_true (sb_media_process_image (bytes, cases[i].mime_type, 150, &probe, &thumbnail, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (probe.mime_type, ==, cases[i].mime_type);
+      g_assert_cmpint (probe.width, ==, 300);
+      g_assert_cmpint (probe.height, ==, 200);
+
+      pixbuf = decode_png (thumbnail);
+      g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 150);
+      g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 100);
+      g_assert_cmpint (gdk_pixbuf_get_has_alpha (pixbuf), ==, cases[i].has_alpha);
+
+      cut = slice (bytes, g_bytes_get_size (bytes) - 1);
+      assert_refused (cut, NULL, SB_MEDIA_ERROR_TRUNCATED);
+      g_clear_pointer (&cut, g_bytes_unref);
+      cut = slice (bytes, g_bytes_get_size (bytes) / 2);
+      assert_refused (cut, NULL, SB_MEDIA_ERROR_TRUNCATED);
+    }
+}
+
 static void
 test_process_no_outputs (void)
 {
@@ -1336,6 +1381,7 @@ main (int   argc,
   g_test_add_func ("/sb/media/process/thumbnail-sizes", test_process_thumbnail_sizes);
   g_test_add_func ("/sb/media/process/small-not-upscaled", test_process_small_not_upscaled);
   g_test_add_func ("/sb/media/process/exif-orientation", test_process_exif_orientation);
+  g_test_add_func ("/sb/media/process/other-layouts", test_process_other_layouts);
   g_test_add_func ("/sb/media/process/no-outputs", test_process_no_outputs);
 
   g_test_add_func ("/sb/media/refuse/empty", test_refuse_empty);

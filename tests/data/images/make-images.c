@@ -8,9 +8,12 @@
  * run ./make-images.sh, which compiles and runs it.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <jpeglib.h>
+#include <webp/encode.h>
 
 #define WIDTH  640
 #define HEIGHT 480
@@ -185,6 +188,69 @@ write_huge_header (const char *name)
   g_byte_array_unref (png);
 }
 
+/* Layouts gdk-pixbuf cannot save: a progressive JPEG, a lossy WebP with
+ * an alpha channel (VP8X + ALPH) and a lossless WebP (VP8L). */
+static void
+write_other_layouts (void)
+{
+  const int w = 300, h = 200;
+  guint8 *rgb = g_malloc (w * h * 3);
+  guint8 *rgba = g_malloc (w * h * 4);
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  uint8_t *out = NULL;
+  size_t n;
+  FILE *f;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        guint8 *p = rgb + (y * w + x) * 3;
+        guint8 *q = rgba + (y * w + x) * 4;
+
+        p[0] = q[0] = x;
+        p[1] = q[1] = y;
+        p[2] = q[2] = (x * y) >> 6;
+        q[3] = x < w / 2 ? 64 : 255;
+      }
+
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  f = fopen ("progressive.jpg", "wb");
+  g_assert (f != NULL);
+  jpeg_stdio_dest (&cinfo, f);
+  cinfo.image_width = w;
+  cinfo.image_height = h;
+  cinfo.input_components = 3;
+  cinfo.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_quality (&cinfo, 80, TRUE);
+  jpeg_simple_progression (&cinfo);
+  jpeg_start_compress (&cinfo, TRUE);
+  while (cinfo.next_scanline < cinfo.image_height)
+    {
+      JSAMPROW row = rgb + cinfo.next_scanline * w * 3;
+
+      jpeg_write_scanlines (&cinfo, &row, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+  fclose (f);
+
+  n = WebPEncodeRGBA (rgba, w, h, w * 4, 80, &out);
+  g_assert (n > 0);
+  write_file ("alpha.webp", out, n);
+  WebPFree (out);
+
+  n = WebPEncodeLosslessRGBA (rgba, w, h, w * 4, &out);
+  g_assert (n > 0);
+  write_file ("lossless.webp", out, n);
+  WebPFree (out);
+
+  g_free (rgb);
+  g_free (rgba);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -219,6 +285,7 @@ main (int   argc,
   write_file ("text.png", data, strlen (data));
 
   write_huge_header ("huge-header.png");
+  write_other_layouts ();
 
   g_object_unref (red);
   g_object_unref (green);
