@@ -844,19 +844,20 @@ read_bounded (GFile         *file,
 {
   g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GByteArray) buffer = NULL;
+  g_autofree guint8 *chunk = NULL;
 
   stream = g_file_read (file, cancellable, error);
   if (stream == NULL)
     return NULL;
 
   buffer = g_byte_array_new ();
+  chunk = g_malloc (FEED_CHUNK_SIZE);
 
   for (;;)
     {
-      guint8 chunk[FEED_CHUNK_SIZE];
       gssize n_read;
 
-      n_read = g_input_stream_read (G_INPUT_STREAM (stream), chunk, sizeof chunk, cancellable, error);
+      n_read = g_input_stream_read (G_INPUT_STREAM (stream), chunk, FEED_CHUNK_SIZE, cancellable, error);
       if (n_read < 0)
         return NULL;
       if (n_read == 0)
