@@ -18,7 +18,7 @@ build_dir=${STORYBOARD_BUILD_DIR:-"$here/_build"}
 packages=(
   meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
-  libjson-glib-dev libsqlite3-dev libgdk-pixbuf-2.0-dev libsecret-1-dev
+  libjson-glib-dev libsqlite3-dev libgdk-pixbuf-2.0-dev libsecret-1-dev libpng-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   webp-pixbuf-loader librsvg2-common
   libgtk-4-media-gstreamer gstreamer1.0-plugins-base gstreamer1.0-plugins-good

@@ -30,15 +30,6 @@ struct _SbWindow
 
 G_DEFINE_FINAL_TYPE (SbWindow, sb_window, ADW_TYPE_APPLICATION_WINDOW)
 
-SbWindow *
-sb_window_new (SbApplication *application)
-{
-  g_return_val_if_fail (SB_IS_APPLICATION (application), NULL);
-
-  return g_object_new (SB_TYPE_WINDOW,
-                       "application", application,
-                       NULL);
-}
 
 static void
 sync_library (SbWindow *self)
@@ -146,14 +137,19 @@ sb_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (sb_window_parent_class)->close_request (window);
 }
 
-static void
-sb_window_constructed (GObject *object)
+SbWindow *
+sb_window_new (SbApplication *app)
 {
-  SbWindow *self = SB_WINDOW (object);
-  SbApplication *app = SB_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  SbWindow *self;
   g_autofree char *page = NULL;
 
-  G_OBJECT_CLASS (sb_window_parent_class)->constructed (object);
+  g_return_val_if_fail (SB_IS_APPLICATION (app), NULL);
+
+  /* GtkWindow:application is not a construct property: what needs it comes
+   * after g_object_new(). */
+  self = g_object_new (SB_TYPE_WINDOW,
+                       "application", app,
+                       NULL);
 
   self->settings = g_object_ref (sb_application_get_settings (app));
 
@@ -177,6 +173,8 @@ sb_window_constructed (GObject *object)
                            G_CALLBACK (on_application_library_notify), self,
                            G_CONNECT_SWAPPED);
   sync_library (self);
+
+  return self;
 }
 
 static void
@@ -210,7 +208,6 @@ sb_window_class_init (SbWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->constructed = sb_window_constructed;
   object_class->dispose = sb_window_dispose;
   object_class->finalize = sb_window_finalize;
 

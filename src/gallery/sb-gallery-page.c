@@ -76,7 +76,8 @@ show_error_toast (SbGalleryPage *self,
 {
   AdwToast *toast = adw_toast_new (message);
 
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Normal priority: libadwaita 1.2 asserts when a high-priority toast
+   * pushes back one that is still animating. */
   adw_toast_set_timeout (toast, 8);
   show_toast (self, toast);
 }
@@ -514,6 +515,13 @@ action_data_free (ActionData *data)
   g_free (data);
 }
 
+static void
+action_data_closure_free (gpointer  data,
+                          GClosure *closure)
+{
+  action_data_free (data);
+}
+
 static ActionData *
 action_data_new (SbGalleryPage *self,
                  gint64         id)
@@ -780,11 +788,10 @@ trashed_cb (GObject      *object,
 
   toast = adw_toast_new (_("Image deleted"));
   adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   self->pending_undo++;
   g_signal_connect (toast, "button-clicked", G_CALLBACK (on_undo_toast_button_clicked), data);
   g_signal_connect_data (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), data,
-                         (GClosureNotify) action_data_free, 0);
+                         action_data_closure_free, 0);
   show_toast (self, toast);
 }
 

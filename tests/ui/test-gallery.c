@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <stdlib.h>
 
 #include "sb-application.h"
 #include "sb-gallery-page.h"
@@ -216,7 +217,7 @@ button_shown (gpointer data)
 static SbMediaViewer *
 find_viewer (void)
 {
-  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  GListModel *toplevels = gtk_window_get_toplevels ();
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
@@ -373,11 +374,34 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_autofree char *home = g_dir_make_tmp ("sb-ui-test-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  int status;
+
+  /* A private home for the library, but the system's XDG_DATA_DIRS: GTK
+   * needs the MIME database and icons from there (which
+   * G_TEST_OPTION_ISOLATE_DIRS would hide). */
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
 
   g_test_add_func ("/sb/ui/gallery/import-delete-undo", test_gallery_import_delete_undo);
 
-  return g_test_run ();
+  status = g_test_run ();
+
+  if (!g_test_failed ())
+    {
+      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
+
+      if (system (rm) != 0)
+        g_printerr ("could not remove %s\n", home);
+    }
+
+  return status;
 }
