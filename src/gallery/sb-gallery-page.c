@@ -595,8 +595,9 @@ suggested_name (SbMediaItem *item)
   else if (g_strcmp0 (mime, "image/webp") == 0)
     ext = "webp";
 
-  /* Translators: default file name when saving an image; %s is its number */
-  return g_strdup_printf (_("storyboard-image-%" G_GINT64_FORMAT ".%s"),
+  /* Translators: default file name when saving an image: "image" then its
+   * number and extension; keep it short and without spaces */
+  return g_strdup_printf ("%s-%" G_GINT64_FORMAT ".%s", _("storyboard-image"),
                           sb_media_item_get_id (item), ext);
 }
 
