@@ -810,6 +810,31 @@ delete_action (GtkWidget  *widget,
   sb_library_trash_media_async (self->library, id, NULL, trashed_cb, action_data_new (self, id));
 }
 
+/* The tile showing @id, if it is instantiated. */
+static SbGalleryTile *
+find_tile (GtkWidget *widget,
+           gint64     id)
+{
+  if (SB_IS_GALLERY_TILE (widget))
+    {
+      SbMediaItem *item = sb_gallery_tile_get_item (SB_GALLERY_TILE (widget));
+
+      return item != NULL && sb_media_item_get_id (item) == id ? SB_GALLERY_TILE (widget) : NULL;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      SbGalleryTile *tile = find_tile (child, id);
+
+      if (tile != NULL)
+        return tile;
+    }
+
+  return NULL;
+}
+
 static void
 selection_action (GtkWidget  *widget,
                   const char *action_name,
@@ -825,6 +850,13 @@ selection_action (GtkWidget  *widget,
     gtk_widget_activate_action (widget, "gallery.delete", "x", id);
   else if (g_str_equal (action_name, "gallery.copy-selected"))
     gtk_widget_activate_action (widget, "gallery.copy", "x", id);
+  else if (g_str_equal (action_name, "gallery.menu-selected"))
+    {
+      SbGalleryTile *tile = find_tile (GTK_WIDGET (self->grid_view), id);
+
+      if (tile != NULL)
+        sb_gallery_tile_popup_menu (tile, -1, -1);
+    }
 }
 
 static void
@@ -893,10 +925,13 @@ sb_gallery_page_class_init (SbGalleryPageClass *klass)
   gtk_widget_class_install_action (widget_class, "gallery.delete", "x", delete_action);
   gtk_widget_class_install_action (widget_class, "gallery.delete-selected", NULL, selection_action);
   gtk_widget_class_install_action (widget_class, "gallery.copy-selected", NULL, selection_action);
+  gtk_widget_class_install_action (widget_class, "gallery.menu-selected", NULL, selection_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "gallery.delete-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "gallery.delete-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "gallery.copy-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "gallery.menu-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "gallery.menu-selected", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "sbgallerypage");

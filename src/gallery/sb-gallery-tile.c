@@ -17,11 +17,8 @@ struct _SbGalleryTile
 {
   GtkWidget          parent_instance;
 
-  /* Template widgets */
-  GtkWidget         *overlay;
-  GtkPicture        *picture;
-
   /* Owned */
+  GdkTexture        *texture;
   SbThumbnailLoader *loader;
   SbMediaItem       *item;
   GCancellable      *cancellable;
@@ -29,6 +26,11 @@ struct _SbGalleryTile
 };
 
 G_DEFINE_FINAL_TYPE (SbGalleryTile, sb_gallery_tile, GTK_TYPE_WIDGET)
+
+/* Tiles are squares: the grid decides the width, the height follows. */
+#define TILE_MIN_SIZE     120
+#define TILE_NATURAL_SIZE 180
+#define CORNER_RADIUS     6
 
 enum {
   PROP_0,
@@ -68,6 +70,16 @@ update_accessible_label (SbGalleryTile *self)
                                self->item && sb_media_item_get_loaded (self->item) ? label : NULL);
 }
 
+/* A new thumbnail only redraws: the tile's size never depends on it, so the
+ * grid is not laid out again each time one arrives. */
+static void
+set_texture (SbGalleryTile *self,
+             GdkTexture    *texture)
+{
+  if (g_set_object (&self->texture, texture))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 thumbnail_loaded_cb (GObject      *object,
                      GAsyncResult *result,
@@ -88,8 +100,7 @@ thumbnail_loaded_cb (GObject      *object,
       return;
     }
 
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
-  gtk_widget_remove_css_class (GTK_WIDGET (self->picture), "placeholder");
+  set_texture (self, texture);
 }
 
 static void
@@ -103,22 +114,15 @@ request_thumbnail (SbGalleryTile *self)
 
   if (self->item == NULL)
     {
-      gtk_picture_set_paintable (self->picture, NULL);
-      gtk_widget_add_css_class (GTK_WIDGET (self->picture), "placeholder");
+      set_texture (self, NULL);
       return;
     }
 
   id = sb_media_item_get_id (self->item);
   cached = sb_thumbnail_loader_lookup (self->loader, id);
+  set_texture (self, cached);
   if (cached != NULL)
-    {
-      gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (cached));
-      gtk_widget_remove_css_class (GTK_WIDGET (self->picture), "placeholder");
-      return;
-    }
-
-  gtk_picture_set_paintable (self->picture, NULL);
-  gtk_widget_add_css_class (GTK_WIDGET (self->picture), "placeholder");
+    return;
 
   self->cancellable = g_cancellable_new ();
   sb_thumbnail_loader_load_async (self->loader, id, self->cancellable,
@@ -172,7 +176,7 @@ sb_gallery_tile_has_texture (SbGalleryTile *self)
 {
   g_return_val_if_fail (SB_IS_GALLERY_TILE (self), FALSE);
 
-  return gtk_picture_get_paintable (self->picture) != NULL;
+  return self->texture != NULL;
 }
 
 void
@@ -264,14 +268,6 @@ on_long_press_pressed (GtkGestureLongPress *gesture,
 }
 
 static void
-menu_popup_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  sb_gallery_tile_popup_menu (SB_GALLERY_TILE (widget), -1, -1);
-}
-
-static void
 sb_gallery_tile_dispose (GObject *object)
 {
   SbGalleryTile *self = SB_GALLERY_TILE (object);
@@ -280,8 +276,7 @@ sb_gallery_tile_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   sb_gallery_tile_set_item (self, NULL);
-
-  gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_GALLERY_TILE);
+  g_clear_object (&self->texture);
 
   G_OBJECT_CLASS (sb_gallery_tile_parent_class)->dispose (object);
 }
@@ -304,9 +299,14 @@ sb_gallery_tile_size_allocate (GtkWidget *widget,
 {
   SbGalleryTile *self = SB_GALLERY_TILE (widget);
 
-  gtk_widget_allocate (self->overlay, width, height, baseline, NULL);
   if (self->popover != NULL)
     gtk_popover_present (GTK_POPOVER (self->popover));
+}
+
+static GtkSizeRequestMode
+sb_gallery_tile_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -318,10 +318,56 @@ sb_gallery_tile_measure (GtkWidget      *widget,
                          int            *minimum_baseline,
                          int            *natural_baseline)
 {
-  SbGalleryTile *self = SB_GALLERY_TILE (widget);
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size > 0)
+    {
+      *minimum = *natural = for_size;
+      return;
+    }
 
-  gtk_widget_measure (self->overlay, orientation, for_size,
-                      minimum, natural, minimum_baseline, natural_baseline);
+  *minimum = TILE_MIN_SIZE;
+  *natural = TILE_NATURAL_SIZE;
+}
+
+static void
+sb_gallery_tile_snapshot (GtkWidget   *widget,
+                          GtkSnapshot *snapshot)
+{
+  SbGalleryTile *self = SB_GALLERY_TILE (widget);
+  float width = gtk_widget_get_width (widget);
+  float height = gtk_widget_get_height (widget);
+  GskRoundedRect clip;
+
+  gsk_rounded_rect_init_from_rect (&clip, &GRAPHENE_RECT_INIT (0, 0, width, height), CORNER_RADIUS);
+  gtk_snapshot_push_rounded_clip (snapshot, &clip);
+
+  if (self->texture != NULL)
+    {
+      float tex_width = gdk_texture_get_width (self->texture);
+      float tex_height = gdk_texture_get_height (self->texture);
+      /* Cover: fill the square, cropping the longer side around the centre. */
+      float scale = MAX (width / tex_width, height / tex_height);
+      float draw_width = tex_width * scale;
+      float draw_height = tex_height * scale;
+
+      gtk_snapshot_append_texture (snapshot, self->texture,
+                                   &GRAPHENE_RECT_INIT ((width - draw_width) / 2,
+                                                        (height - draw_height) / 2,
+                                                        draw_width, draw_height));
+    }
+  else
+    {
+      GdkRGBA color;
+
+      /* A faint placeholder in the theme's foreground colour. */
+      gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+      color.alpha *= 0.08;
+      gtk_snapshot_append_color (snapshot, &color, &GRAPHENE_RECT_INIT (0, 0, width, height));
+    }
+
+  gtk_snapshot_pop (snapshot);
+
+  if (self->popover != NULL)
+    gtk_widget_snapshot_child (widget, self->popover, snapshot);
 }
 
 static void
@@ -373,8 +419,10 @@ sb_gallery_tile_class_init (SbGalleryTileClass *klass)
   object_class->get_property = sb_gallery_tile_get_property;
   object_class->set_property = sb_gallery_tile_set_property;
 
+  widget_class->get_request_mode = sb_gallery_tile_get_request_mode;
   widget_class->measure = sb_gallery_tile_measure;
   widget_class->size_allocate = sb_gallery_tile_size_allocate;
+  widget_class->snapshot = sb_gallery_tile_snapshot;
 
   properties[PROP_ITEM] =
     g_param_spec_object ("item", NULL, NULL,
@@ -383,13 +431,6 @@ sb_gallery_tile_class_init (SbGalleryTileClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sb-gallery-tile.ui");
-  gtk_widget_class_bind_template_child (widget_class, SbGalleryTile, overlay);
-  gtk_widget_class_bind_template_child (widget_class, SbGalleryTile, picture);
-
-  gtk_widget_class_install_action (widget_class, "menu.popup", NULL, menu_popup_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "menu.popup", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "menu.popup", NULL);
   gtk_widget_class_set_css_name (widget_class, "sbgallerytile");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -399,7 +440,8 @@ sb_gallery_tile_init (SbGalleryTile *self)
 {
   GtkGesture *gesture;
 
-  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_focusable (GTK_WIDGET (self), FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "gallery-tile");
 
   gesture = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);

@@ -27,7 +27,7 @@
 #include "sb-window.h"
 
 #define RUNS 7
-#define THUMBNAILED_ROWS 200
+#define THUMBNAILED_ROWS 1000
 
 static gboolean
 iterate_until (gboolean *flag)
@@ -370,7 +370,7 @@ drive (const char *self_path)
         g_warning ("could not remove %s", data_home);
     }
 
-  g_print ("Ratio 100000/100 rows: time %.2f×, RSS %.2f×\n", ms[1] / ms[0], rss[1] / rss[0]);
+  g_print ("Ratio 100000/100 rows: time %.2fx, RSS %.2fx\n", ms[1] / ms[0], rss[1] / rss[0]);
 
   return EXIT_SUCCESS;
 }
