@@ -19,6 +19,7 @@ struct _SbGalleryTile
 
   /* Owned */
   GdkTexture        *texture;
+  guint              needs_thumbnail : 1;
   SbThumbnailLoader *loader;
   SbMediaItem       *item;
   GCancellable      *cancellable;
@@ -106,24 +107,12 @@ thumbnail_loaded_cb (GObject      *object,
 static void
 request_thumbnail (SbGalleryTile *self)
 {
-  GdkTexture *cached;
   gint64 id;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  g_assert (self->item != NULL);
 
-  if (self->item == NULL)
-    {
-      set_texture (self, NULL);
-      return;
-    }
-
+  self->needs_thumbnail = FALSE;
   id = sb_media_item_get_id (self->item);
-  cached = sb_thumbnail_loader_lookup (self->loader, id);
-  set_texture (self, cached);
-  if (cached != NULL)
-    return;
-
   self->cancellable = g_cancellable_new ();
   sb_thumbnail_loader_load_async (self->loader, id, self->cancellable,
                                   thumbnail_loaded_cb, g_object_ref (self));
@@ -157,7 +146,12 @@ sb_gallery_tile_set_item (SbGalleryTile *self,
 
   /* The id is known before the row is read, so the thumbnail can load in
    * parallel with the metadata. */
-  request_thumbnail (self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  set_texture (self, item ? sb_thumbnail_loader_lookup (self->loader, sb_media_item_get_id (item)) : NULL);
+  self->needs_thumbnail = item != NULL && self->texture == NULL;
+  if (self->needs_thumbnail)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
   update_accessible_label (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
@@ -339,6 +333,12 @@ sb_gallery_tile_snapshot (GtkWidget   *widget,
 
   gsk_rounded_rect_init_from_rect (&clip, &GRAPHENE_RECT_INIT (0, 0, width, height), CORNER_RADIUS);
   gtk_snapshot_push_rounded_clip (snapshot, &clip);
+
+  /* GTK only snapshots the tiles that are on screen, while the grid keeps
+   * many more alive around them: loading the thumbnail on the first
+   * snapshot keeps decoded textures to what is seen (and scrolled past). */
+  if (self->needs_thumbnail)
+    request_thumbnail (self);
 
   if (self->texture != NULL)
     {

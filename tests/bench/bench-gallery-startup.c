@@ -173,7 +173,23 @@ typedef struct
   gint64         painted_at;
 } Measure;
 
-/* The first frame in which the gallery shows its items: every mapped tile
+/* Whether @tile is at least partly inside the scrolled window's viewport. */
+static gboolean
+tile_on_screen (GtkWidget *tile,
+                GtkWidget *viewport)
+{
+  graphene_rect_t bounds;
+  graphene_rect_t view = GRAPHENE_RECT_INIT (0, 0,
+                                             gtk_widget_get_width (viewport),
+                                             gtk_widget_get_height (viewport));
+
+  if (!gtk_widget_compute_bounds (tile, viewport, &bounds))
+    return FALSE;
+
+  return graphene_rect_intersection (&bounds, &view, NULL);
+}
+
+/* The first frame in which the gallery shows its items: every tile on screen
  * has its row and its thumbnail. */
 static gboolean
 gallery_complete (Measure *measure)
@@ -195,7 +211,8 @@ gallery_complete (Measure *measure)
       SbGalleryTile *tile = g_ptr_array_index (tiles, i);
       SbMediaItem *item = sb_gallery_tile_get_item (tile);
 
-      if (!gtk_widget_get_mapped (GTK_WIDGET (tile)) || item == NULL)
+      if (!gtk_widget_get_mapped (GTK_WIDGET (tile)) || item == NULL ||
+          !tile_on_screen (GTK_WIDGET (tile), GTK_WIDGET (sb_gallery_page_get_grid_view (page))))
         continue;
       if (!sb_media_item_get_loaded (item) || !sb_gallery_tile_has_texture (tile))
         return FALSE;
