@@ -24,7 +24,7 @@ packages=(
   libgtk-4-media-gstreamer gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-libav
   desktop-file-utils appstream
-  xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring
+  xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring libsecret-tools
 )
 
 install_dependencies () {
@@ -52,9 +52,55 @@ build () {
   meson compile -C "$build_dir"
 }
 
+# Whether any provider key is configured, in the environment or the keyring.
+have_keys () {
+  local v p
+  for v in REPLICATE_API_TOKEN OPENROUTER_API_KEY OPENAI_API_KEY ANTHROPIC_API_KEY; do
+    [ -n "${!v:-}" ] && return 0
+  done
+  if command -v secret-tool >/dev/null 2>&1; then
+    for p in replicate openrouter openai anthropic; do
+      if timeout 5 secret-tool lookup provider "$p" >/dev/null 2>&1; then
+        return 0
+      fi
+    done
+  fi
+  return 1
+}
+
+# With no keys at all, the app talks to the fake providers on this machine,
+# and its window says so.
+start_demo_providers () {
+  local fake="$build_dir/tests/fake-providers/sb-fake-providers"
+  local url
+  fake_out=$(mktemp)
+  "$fake" > "$fake_out" &
+  fake_pid=$!
+  trap 'kill "$fake_pid" 2>/dev/null; rm -f "$fake_out"' EXIT
+  for _ in $(seq 50); do
+    url=$(sed -n 's/^listening on //p' "$fake_out" | head -n 1)
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  if [ -z "$url" ]; then
+    echo "The demo providers did not start" >&2
+    exit 1
+  fi
+  echo "No provider keys found: using the demo providers at $url (nothing leaves this computer)"
+  export STORYBOARD_DEMO=1
+  export STORYBOARD_REPLICATE_BASE_URL="$url/v1"
+  export STORYBOARD_OPENROUTER_BASE_URL="$url/api/v1"
+  export STORYBOARD_OPENAI_BASE_URL="$url/v1"
+  export STORYBOARD_ANTHROPIC_BASE_URL="$url"
+  export REPLICATE_API_TOKEN=demo OPENROUTER_API_KEY=demo OPENAI_API_KEY=demo ANTHROPIC_API_KEY=demo
+}
+
 run_app () {
   export GSETTINGS_SCHEMA_DIR="$build_dir/data"
-  exec "$build_dir/src/storyboard" "$@"
+  if ! have_keys; then
+    start_demo_providers
+  fi
+  "$build_dir/src/storyboard" "$@"
 }
 
 run_tests () {

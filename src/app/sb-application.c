@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 
 #include "sb-application.h"
+#include "sb-preferences-window.h"
+#include "sb-provider-config.h"
 #include "sb-window.h"
 
 struct _SbApplication
@@ -102,6 +104,32 @@ library_opened_cb (GObject      *object,
   g_application_release (G_APPLICATION (self));
 }
 
+/* The providers read their base URLs from one config object; GSettings is
+ * where the user's choices live.  STORYBOARD_*_BASE_URL still win (the
+ * config applies them). */
+static void
+sync_provider_config (SbApplication *self)
+{
+  SbProviderConfig *config = sb_provider_config_get_default ();
+
+  for (SbProviderKind kind = 0; kind < SB_PROVIDER_N_KINDS; kind++)
+    {
+      g_autofree char *key = g_strdup_printf ("%s-base-url", sb_provider_kind_to_id (kind));
+      g_autofree char *url = g_settings_get_string (self->settings, key);
+
+      sb_provider_config_set_base_url (config, kind, url);
+    }
+}
+
+static void
+on_settings_changed (SbApplication *self,
+                     const char    *key,
+                     GSettings     *settings)
+{
+  if (g_str_has_suffix (key, "-base-url"))
+    sync_provider_config (self);
+}
+
 static void
 sb_application_startup (GApplication *app)
 {
@@ -111,6 +139,10 @@ sb_application_startup (GApplication *app)
   G_APPLICATION_CLASS (sb_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (APPLICATION_ID);
+  sync_provider_config (self);
+  g_signal_connect_object (self->settings, "changed",
+                           G_CALLBACK (on_settings_changed), self,
+                           G_CONNECT_SWAPPED);
 
   /* The library opens on its worker while the window appears. */
   file = sb_library_dup_default_file ();
@@ -262,9 +294,22 @@ sb_application_about_action (GSimpleAction *action,
                          NULL);
 }
 
+static void
+sb_application_preferences_action (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  SbApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *preferences = sb_preferences_window_new (window, self->settings);
+
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", sb_application_quit_action },
   { "about", sb_application_about_action },
+  { "preferences", sb_application_preferences_action },
 };
 
 static void
@@ -273,6 +318,7 @@ sb_application_init (SbApplication *self)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *import_accels[] = { "<Control>o", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   self->cancellable = g_cancellable_new ();
   self->pending_files = g_ptr_array_new_with_free_func (g_object_unref);
@@ -284,6 +330,7 @@ sb_application_init (SbApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.import", import_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 }
 
 SbLibrary *

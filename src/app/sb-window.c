@@ -22,6 +22,7 @@ struct _SbWindow
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *stack;
   SbGalleryPage        *gallery_page;
+  GtkWidget            *demo_banner;
 
   /* Owned */
   GSettings            *settings;
@@ -166,6 +167,10 @@ sb_window_new (SbApplication *app)
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
+  /* Set by build-aux/dev.sh when it found no keys and started the fake
+   * providers on this machine: say so plainly. */
+  gtk_widget_set_visible (self->demo_banner, g_strcmp0 (g_getenv ("STORYBOARD_DEMO"), "1") == 0);
+
   g_signal_connect_object (app, "notify::library",
                            G_CALLBACK (on_application_library_notify), self,
                            G_CONNECT_SWAPPED);
@@ -219,6 +224,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, gallery_page);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, demo_banner);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
 }
