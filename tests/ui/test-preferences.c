@@ -1,0 +1,189 @@
+/* test-preferences.c
+ *
+ * Copyright 2026 The Storyboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Preferences window against the fake providers over loopback: the
+ * connection test reports what it found, a rejected key says so, and keys
+ * from the environment are shown as such.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "sb-preferences-window.h"
+#include "sb-provider-row.h"
+
+static char *fake_path;
+static char *fake_url;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition   condition,
+          gpointer    data,
+          const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static GSubprocess *
+start_fake (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *fake;
+
+  fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, fake_path, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  fake_url = g_strdup (line + strlen ("listening on "));
+
+  return fake;
+}
+
+static gboolean
+test_finished (gpointer data)
+{
+  const char *result = sb_provider_row_get_test_result (data);
+
+  return result != NULL;
+}
+
+static const char *
+run_connection_test (SbProviderRow *row)
+{
+  gtk_widget_activate_action (GTK_WIDGET (row), "provider.test", NULL);
+  /* The action clears nothing synchronously; the result is replaced when
+   * the answer arrives, so wait for a change. */
+  wait_for (test_finished, row, "the connection test");
+  return sb_provider_row_get_test_result (row);
+}
+
+typedef struct
+{
+  SbProviderRow *row;
+  char          *before;
+} ChangeWait;
+
+static gboolean
+test_changed (gpointer data)
+{
+  ChangeWait *wait = data;
+  const char *now = sb_provider_row_get_test_result (wait->row);
+
+  return now != NULL && g_strcmp0 (now, wait->before) != 0;
+}
+
+static const char *
+run_connection_test_again (SbProviderRow *row)
+{
+  ChangeWait wait = { row, g_strdup (sb_provider_row_get_test_result (row)) };
+
+  gtk_widget_activate_action (GTK_WIDGET (row), "provider.test", NULL);
+  wait_for (test_changed, &wait, "a new connection test result");
+  g_free (wait.before);
+
+  return sb_provider_row_get_test_result (row);
+}
+
+static gboolean
+subtitle_set (gpointer data)
+{
+  const char *subtitle = adw_expander_row_get_subtitle (data);
+
+  return subtitle != NULL && *subtitle != '\0';
+}
+
+static void
+test_preferences_connection (void)
+{
+  g_autoptr(GSubprocess) fake = start_fake ();
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *replicate_url = g_strconcat (fake_url, "/v1", NULL);
+  g_autofree char *openai_url = g_strconcat (fake_url, "/v1", NULL);
+  SbPreferencesWindow *window;
+  SbProviderRow *replicate;
+  SbProviderRow *openai;
+  const char *result;
+
+  g_setenv ("STORYBOARD_REPLICATE_BASE_URL", replicate_url, TRUE);
+  g_setenv ("STORYBOARD_OPENAI_BASE_URL", openai_url, TRUE);
+  g_setenv ("REPLICATE_API_TOKEN", "test-token", TRUE);
+  g_setenv ("OPENAI_API_KEY", "test-key", TRUE);
+  g_setenv ("STORYBOARD_BACKOFF_SCALE", "0.001", TRUE);
+
+  settings = g_settings_new (APPLICATION_ID);
+  window = SB_PREFERENCES_WINDOW (sb_preferences_window_new (NULL, settings));
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+
+  replicate = SB_PROVIDER_ROW (sb_preferences_window_get_provider (window, SB_PROVIDER_REPLICATE));
+  openai = SB_PROVIDER_ROW (sb_preferences_window_get_provider (window, SB_PROVIDER_OPENAI));
+
+  /* Keys from the environment are named as such, never shown. */
+  wait_for (subtitle_set, replicate, "the key status");
+  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (replicate)), ==,
+                   "Key from REPLICATE_API_TOKEN");
+
+  /* The test reports what it found. */
+  result = run_connection_test (replicate);
+  g_assert_true (g_str_has_prefix (result, "Connected:"));
+  g_assert_nonnull (strstr (result, "collection"));
+
+  result = run_connection_test (openai);
+  g_assert_true (g_str_has_prefix (result, "Connected:"));
+  g_assert_nonnull (strstr (result, "model"));
+
+  /* A rejected key says what to do, and the key itself appears nowhere. */
+  g_setenv ("REPLICATE_API_TOKEN", "bad-key", TRUE);
+  result = run_connection_test_again (replicate);
+  g_assert_true (g_str_has_prefix (result, "Failed:"));
+  g_assert_null (strstr (result, "bad-key"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (guint i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+  g_assert_finalize_object (window);
+
+  g_subprocess_force_exit (fake);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  if (argc < 2)
+    {
+      g_printerr ("usage: %s PATH-TO-sb-fake-providers\n", argv[0]);
+      return 1;
+    }
+  fake_path = argv[1];
+
+  g_test_add_func ("/sb/ui/preferences/connection", test_preferences_connection);
+
+  return g_test_run ();
+}
