@@ -1789,8 +1789,16 @@ load_rows_run (SbLibrary *self,
   GArray *ids = job->input;
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_media_row_free);
 
+  sqlite3_stmt *stmt;
+
   job->result = rows;
   job->result_free = (GDestroyNotify) g_ptr_array_unref;
+
+  /* One read transaction: a consistent page, and one lock instead of one
+   * per row. */
+  if (!(stmt = get_statement (self, "BEGIN", &job->error)) ||
+      !step_done (self, stmt, &job->error))
+    return;
 
   for (guint i = 0; i < ids->len; i++)
     {
@@ -1802,9 +1810,13 @@ load_rows_run (SbLibrary *self,
       else if (!g_error_matches (error, SB_LIBRARY_ERROR, SB_LIBRARY_ERROR_NOT_FOUND))
         {
           g_propagate_error (&job->error, g_steal_pointer (&error));
+          rollback (self);
           return;
         }
     }
+
+  if (!commit (self, &job->error))
+    rollback (self);
 }
 
 void

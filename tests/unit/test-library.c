@@ -30,7 +30,7 @@ static GAsyncResult *
 wait_for (GAsyncResult **slot)
 {
   while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
 
   return *slot;
 }
@@ -220,14 +220,14 @@ static void
 wait_until_loaded (SbMediaItem *item)
 {
   while (!sb_media_item_get_loaded (item))
-    g_main_context_iteration (NULL, TRUE);
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
 }
 
 static void
 wait_until_no_pending (SbMediaList *list)
 {
   while (sb_media_list_get_n_pending (list) > 0)
-    g_main_context_iteration (NULL, TRUE);
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
 }
 
 /* g_date_time_to_unix_usec() needs GLib 2.80. */
@@ -1049,6 +1049,116 @@ test_bytes_export (void)
 }
 
 static void
+test_export_cancelled (void)
+{
+  SbLibrary *library = open_default_library ();
+  g_autoptr(GBytes) data = random_bytes (1000);
+  g_autoptr(GBytes) old = g_bytes_new_static ("old", 3);
+  g_autoptr(SbMediaItem) item = add_new (library, SB_MEDIA_KIND_IMAGE, data);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out_dir = g_build_filename (g_get_user_cache_dir (), "export", NULL);
+  g_autofree char *out_path = g_build_filename (out_dir, "image.png", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) out = g_file_new_for_path (out_path);
+
+  g_assert_cmpint (g_mkdir_with_parents (out_dir, 0700), ==, 0);
+  g_file_set_contents (out_path, "old", 3, &error);
+  g_assert_no_error (error);
+
+  g_cancellable_cancel (cancellable);
+  sb_library_export_async (library, sb_media_item_get_id (item), out, cancellable, store_result_cb, &result);
+  g_assert_false (sb_library_export_finish (library, wait_for (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_object (&result);
+
+  g_assert_cmpuint (count_dir (out_dir), ==, 1);
+  g_file_get_contents (out_path, &contents, NULL, NULL);
+  g_assert_cmpstr (contents, ==, "old");
+
+  close_library (library);
+}
+
+/* Everything a library does lands on the context it was opened from, here
+ * that of another thread. */
+
+typedef struct
+{
+  GThread      *thread;
+  GMainContext *context;
+  gboolean      signal_on_thread;
+  gboolean      callback_on_thread;
+  guint         n_signals;
+} ContextCheck;
+
+static void
+context_signal_cb (SbLibrary    *library,
+                   SbMediaItem  *item,
+                   ContextCheck *check)
+{
+  check->n_signals++;
+  check->signal_on_thread = g_thread_self () == check->thread &&
+                            g_main_context_is_owner (check->context);
+}
+
+static void
+context_callback_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  ContextCheck *check = g_object_get_data (object, "check");
+
+  check->callback_on_thread = g_thread_self () == check->thread &&
+                              g_main_context_is_owner (check->context);
+  store_result_cb (object, result, user_data);
+}
+
+static gpointer
+context_thread (gpointer data)
+{
+  ContextCheck *check = data;
+  g_autoptr(GBytes) bytes = random_bytes (10);
+  g_autoptr(SbMediaItem) item = new_image ("thread.png");
+  g_autoptr(SbMediaItem) added = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SbLibrary *library;
+
+  g_main_context_push_thread_default (check->context);
+
+  library = open_default_library ();
+  g_object_set_data (G_OBJECT (library), "check", check);
+  g_signal_connect (library, "media-added", G_CALLBACK (context_signal_cb), check);
+
+  sb_library_add_media_async (library, item, bytes, NULL, NULL, context_callback_cb, &result);
+  added = sb_library_add_media_finish (library, wait_for (&result), NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  close_library (library);
+
+  g_main_context_pop_thread_default (check->context);
+
+  return NULL;
+}
+
+static void
+test_thread_default_context (void)
+{
+  ContextCheck check = { 0 };
+
+  check.context = g_main_context_new ();
+  check.thread = g_thread_new ("test-opener", context_thread, &check);
+  g_thread_join (check.thread);
+  g_main_context_unref (check.context);
+
+  g_assert_cmpuint (check.n_signals, ==, 1);
+  g_assert_true (check.signal_on_thread);
+  g_assert_true (check.callback_on_thread);
+}
+
+static void
 test_thumbnails (void)
 {
   SbLibrary *library = open_default_library ();
@@ -1332,6 +1442,12 @@ test_large_list (void)
 
   g_assert_finalize_object (g_steal_pointer (&list));
   close_library (library);
+
+  /* Opening checks the metadata tables: still quick at this size. */
+  g_timer_start (timer);
+  library = open_default_library ();
+  g_test_message ("Reopened a library of %u rows in %.3f s", n, g_timer_elapsed (timer, NULL));
+  close_library (library);
 }
 
 static void
@@ -1583,7 +1699,9 @@ main (int   argc,
   g_test_add_func ("/sb/library/trash-restore-purge", test_trash_restore_purge);
   g_test_add_func ("/sb/library/open-purges-trash", test_open_purges_trash);
   g_test_add_func ("/sb/library/bytes-export", test_bytes_export);
+  g_test_add_func ("/sb/library/export-cancelled", test_export_cancelled);
   g_test_add_func ("/sb/library/thumbnails", test_thumbnails);
+  g_test_add_func ("/sb/library/thread-default-context", test_thread_default_context);
   g_test_add_func ("/sb/library/paging", test_paging);
   g_test_add_func ("/sb/library/list-signals", test_list_signals);
   g_test_add_func ("/sb/library/large-list", test_large_list);
