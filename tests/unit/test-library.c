@@ -891,6 +891,25 @@ test_trash_restore_purge (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
   g_assert_cmpuint (sb_media_list_find (list, id_a), ==, 1);
 
+  /* A restored item goes back between its neighbours, not at an end. */
+  {
+    g_autoptr(GBytes) data_c = random_bytes (302);
+    g_autoptr(SbMediaItem) c = add_new (library, SB_MEDIA_KIND_IMAGE, data_c);
+    gint64 id_c = sb_media_item_get_id (c);
+
+    g_assert_cmpuint (sb_media_list_find (list, id_c), ==, 0);
+    g_assert_true (trash_media (library, id_b, &error));
+    g_assert_cmpuint (sb_media_list_find (list, id_b), ==, G_MAXUINT);
+    g_assert_true (restore_media (library, id_b, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+    g_assert_cmpuint (sb_media_list_find (list, id_c), ==, 0);
+    g_assert_cmpuint (sb_media_list_find (list, id_b), ==, 1);
+    g_assert_cmpuint (sb_media_list_find (list, id_a), ==, 2);
+    log.n_added -= 2;
+    log.n_removed -= 1;
+  }
+
   g_assert_true (trash_media (library, id_a, &error));
   g_assert_true (purge_trash (library, &error));
   g_assert_no_error (error);
@@ -923,14 +942,14 @@ test_trash_restore_purge (void)
   bytes = load_bytes (library, id_b, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (bytes, data_b));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
 
   disconnect_log (library, &log);
   g_assert_finalize_object (g_steal_pointer (&list));
   close_library (library);
 
-  assert_query (path, "SELECT count(*) FROM media", "1");
-  assert_query (path, "SELECT count(*) FROM media_blobs", "1");
+  assert_query (path, "SELECT count(*) FROM media", "2");
+  assert_query (path, "SELECT count(*) FROM media_blobs", "2");
   assert_query (path, "SELECT count(*) FROM thumbnails", "0");
 }
 
@@ -1568,6 +1587,10 @@ test_refuse_too_new (void)
   g_assert_no_error (error);
   sb_library_test_exec (path, sql, &error);
   g_assert_no_error (error);
+  /* In rollback-journal mode, so that switching it to WAL would show. */
+  sb_library_test_exec (path, "PRAGMA journal_mode = DELETE", &error);
+  g_assert_no_error (error);
+  assert_query (path, "PRAGMA journal_mode", "delete");
 
   assert_refused_untouched (path, SB_LIBRARY_ERROR_TOO_NEW);
   assert_query (path, "SELECT count(*) FROM media", "2");
