@@ -17,36 +17,16 @@
 
 #include "sb-library-db.h"
 #include "sb-library-private.h"
+#include "sb-library-worker.h"
 #include "sb-library.h"
 
 /* Incremental blob I/O works in pieces of this size, so that no BLOB is
  * ever bound or read in one go. */
 #define BLOB_CHUNK_SIZE (256 * 1024)
 
-typedef struct _Job Job;
-
-/* Runs on the worker thread: touches only the database and job->input,
- * and leaves its outcome in job->result or job->error. */
-typedef void (*JobRunFunc)  (SbLibrary *self,
-                             Job       *job);
-/* Runs on the library's main context once the worker is done with the job:
- * emits signals, then returns the GTask. */
-typedef void (*JobDoneFunc) (SbLibrary *self,
-                             Job       *job);
-
-struct _Job
-{
-  JobRunFunc      run;        /* NULL: stop the worker */
-  JobDoneFunc     done;
-  SbLibrary      *library;    /* borrowed: the task (or open) holds a ref */
-  GTask          *task;
-  GCancellable   *cancellable;
-  gpointer        input;
-  GDestroyNotify  input_free;
-  gpointer        result;
-  GDestroyNotify  result_free;
-  GError         *error;
-};
+typedef SbLibraryJob Job;
+typedef SbLibraryJobFunc JobRunFunc;
+typedef SbLibraryJobFunc JobDoneFunc;
 
 struct _SbLibrary
 {
@@ -78,6 +58,7 @@ enum {
 enum {
   MEDIA_ADDED,
   MEDIA_REMOVED,
+  BRIEF_CHANGED,
   N_SIGNALS
 };
 
@@ -587,6 +568,17 @@ sb_library_class_init (SbLibraryClass *klass)
    */
   signals[MEDIA_REMOVED] =
     g_signal_new ("media-removed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  /**
+   * SbLibrary::brief-changed:
+   * @brief_id: the brief created, saved or deleted (sb-library-briefs.h)
+   */
+  signals[BRIEF_CHANGED] =
+    g_signal_new ("brief-changed",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
@@ -1924,4 +1916,88 @@ sb_library_insert_synthetic_finish (SbLibrary     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Worker API for the other files of src/library (sb-library-worker.h) */
+
+void
+sb_library_queue_job (SbLibrary        *self,
+                      GTask            *task,
+                      SbLibraryJobFunc  run,
+                      SbLibraryJobFunc  done,
+                      gpointer          input,
+                      GDestroyNotify    input_free)
+{
+  g_return_if_fail (SB_IS_LIBRARY (self));
+  g_return_if_fail (G_IS_TASK (task));
+  g_return_if_fail (run != NULL && done != NULL);
+
+  queue_job (self, task, run, done, input, input_free);
+}
+
+void
+sb_library_job_return_boolean (SbLibrary    *self,
+                               SbLibraryJob *job)
+{
+  job_return_boolean (self, job);
+}
+
+void
+sb_library_job_return_pointer (SbLibrary    *self,
+                               SbLibraryJob *job)
+{
+  job_return_pointer (self, job);
+}
+
+sqlite3 *
+sb_library_get_db (SbLibrary *self)
+{
+  g_assert (self->db != NULL);
+
+  return self->db;
+}
+
+sqlite3_stmt *
+sb_library_get_statement (SbLibrary   *self,
+                          const char  *sql,
+                          GError     **error)
+{
+  return get_statement (self, sql, error);
+}
+
+gboolean
+sb_library_step_done (SbLibrary     *self,
+                      sqlite3_stmt  *stmt,
+                      GError       **error)
+{
+  return step_done (self, stmt, error);
+}
+
+gboolean
+sb_library_begin_write (SbLibrary  *self,
+                        GError    **error)
+{
+  return begin_write (self, error);
+}
+
+gboolean
+sb_library_commit (SbLibrary  *self,
+                   GError    **error)
+{
+  return commit (self, error);
+}
+
+void
+sb_library_rollback (SbLibrary *self)
+{
+  rollback (self);
+}
+
+void
+sb_library_emit_brief_changed (SbLibrary *self,
+                               gint64     brief_id)
+{
+  g_return_if_fail (SB_IS_LIBRARY (self));
+
+  g_signal_emit (self, signals[BRIEF_CHANGED], 0, brief_id);
 }
