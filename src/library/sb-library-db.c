@@ -672,3 +672,37 @@ sb_library_test_query (const char  *path,
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
+
+GError *
+sb_library_test_map_sqlite_error (const char *code_name)
+{
+  static const struct {
+    const char *name;
+    int         code;
+  } codes[] = {
+    { "SQLITE_ERROR", SQLITE_ERROR },
+    { "SQLITE_FULL", SQLITE_FULL },
+    { "SQLITE_IOERR_WRITE", SQLITE_IOERR_WRITE },
+    { "SQLITE_CORRUPT", SQLITE_CORRUPT },
+    { "SQLITE_CORRUPT_INDEX", SQLITE_CORRUPT_INDEX },
+    { "SQLITE_NOTADB", SQLITE_NOTADB },
+    { "SQLITE_READONLY", SQLITE_READONLY },
+    { "SQLITE_READONLY_DBMOVED", SQLITE_READONLY_DBMOVED },
+    { "SQLITE_BUSY", SQLITE_BUSY },
+    { "SQLITE_BUSY_SNAPSHOT", SQLITE_BUSY_SNAPSHOT },
+    { "SQLITE_LOCKED", SQLITE_LOCKED },
+    { "SQLITE_TOOBIG", SQLITE_TOOBIG },
+  };
+  GError *error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      if (g_str_equal (codes[i].name, code_name))
+        {
+          sb_db_set_error (&error, NULL, codes[i].code);
+          return error;
+        }
+    }
+
+  g_return_val_if_reached (NULL);
+}

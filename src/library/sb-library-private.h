@@ -125,4 +125,8 @@ char        *sb_library_test_query             (const char  *path,
                                                 const char  *sql,
                                                 GError     **error);
 
+/* The error sb_library would report for the SQLite result code named
+ * @code_name ("SQLITE_FULL", "SQLITE_BUSY", ...). */
+GError      *sb_library_test_map_sqlite_error  (const char  *code_name);
+
 G_END_DECLS

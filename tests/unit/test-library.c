@@ -1624,6 +1624,39 @@ test_read_only (void)
   g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
 }
 
+static void
+test_error_mapping (void)
+{
+  static const struct {
+    const char *sqlite_code;
+    int         code;
+  } cases[] = {
+    { "SQLITE_ERROR", SB_LIBRARY_ERROR_FAILED },
+    { "SQLITE_FULL", SB_LIBRARY_ERROR_NO_SPACE },
+    { "SQLITE_IOERR_WRITE", SB_LIBRARY_ERROR_FAILED },
+    { "SQLITE_CORRUPT", SB_LIBRARY_ERROR_CORRUPT },
+    { "SQLITE_CORRUPT_INDEX", SB_LIBRARY_ERROR_CORRUPT },
+    { "SQLITE_NOTADB", SB_LIBRARY_ERROR_CORRUPT },
+    { "SQLITE_READONLY", SB_LIBRARY_ERROR_READ_ONLY },
+    { "SQLITE_READONLY_DBMOVED", SB_LIBRARY_ERROR_READ_ONLY },
+    { "SQLITE_BUSY", SB_LIBRARY_ERROR_BUSY },
+    { "SQLITE_BUSY_SNAPSHOT", SB_LIBRARY_ERROR_BUSY },
+    { "SQLITE_LOCKED", SB_LIBRARY_ERROR_BUSY },
+    { "SQLITE_TOOBIG", SB_LIBRARY_ERROR_FAILED },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = sb_library_test_map_sqlite_error (cases[i].sqlite_code);
+
+      g_test_message ("%s: %s", cases[i].sqlite_code, error->message);
+      g_assert_error (error, SB_LIBRARY_ERROR, cases[i].code);
+      /* Words for the user, not an SQLite code. */
+      g_assert_cmpuint (strlen (error->message), >, 20);
+      g_assert_null (strstr (error->message, "SQLITE"));
+    }
+}
+
 /* Lifetime */
 
 static void
@@ -1734,6 +1767,7 @@ main (int   argc,
   g_test_add_func ("/sb/library/refuse/foreign", test_refuse_foreign);
   g_test_add_func ("/sb/library/refuse/too-new", test_refuse_too_new);
   g_test_add_func ("/sb/library/read-only", test_read_only);
+  g_test_add_func ("/sb/library/error-mapping", test_error_mapping);
   g_test_add_func ("/sb/library/closed", test_closed);
   g_test_add_func ("/sb/library/list-outlives-close", test_list_outlives_close);
   g_test_add_func ("/sb/library/dispose-closes", test_dispose_closes);
