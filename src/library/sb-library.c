@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -727,14 +728,17 @@ png_size (GBytes *png,
   static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
   gsize size;
   const guint8 *data = g_bytes_get_data (png, &size);
+  guint32 width, height;
 
   *out_width = *out_height = 0;
 
   if (size < 24 || memcmp (data, signature, 8) != 0 || memcmp (data + 12, "IHDR", 4) != 0)
     return;
 
-  *out_width = (int) MIN (GUINT32_FROM_BE (*(guint32 *) (gpointer) (data + 16)), (guint32) G_MAXINT);
-  *out_height = (int) MIN (GUINT32_FROM_BE (*(guint32 *) (gpointer) (data + 20)), (guint32) G_MAXINT);
+  memcpy (&width, data + 16, sizeof width);
+  memcpy (&height, data + 20, sizeof height);
+  *out_width = (int) MIN (GUINT32_FROM_BE (width), (guint32) G_MAXINT);
+  *out_height = (int) MIN (GUINT32_FROM_BE (height), (guint32) G_MAXINT);
 }
 
 static gboolean

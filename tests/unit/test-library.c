@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "sb-library-private.h"
 #include "sb-library.h"
@@ -1030,7 +1032,6 @@ test_bytes_export (void)
   g_autofree char *out_dir = g_build_filename (g_get_user_cache_dir (), "export", NULL);
   g_autofree char *out_path = g_build_filename (out_dir, "video.mp4", NULL);
   g_autofree char *missing_path = g_build_filename (out_dir, "no-such-folder", "video.mp4", NULL);
-  g_autofree char *contents = NULL;
   g_autoptr(GFile) out = g_file_new_for_path (out_path);
   g_autoptr(GFile) missing = g_file_new_for_path (missing_path);
 
