@@ -1269,6 +1269,21 @@ sse_event_cb (const SbSseEvent *event,
   sb_chat_stream_feed_event (data->stream, event, &data->error);
 }
 
+static void stream_read_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data);
+
+/* Takes the task reference. */
+static void
+read_next (GTask *task)
+{
+  CompleteData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  g_input_stream_read_bytes_async (data->input, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   cancellable, stream_read_cb, task);
+}
+
 static void
 complete_parse_json (GTask  *task,
                      GBytes *body)
@@ -1324,9 +1339,7 @@ stream_read_cb (GObject      *object,
       if (g_bytes_get_size (chunk) > 0)
         {
           g_byte_array_append (data->json_buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-          g_input_stream_read_bytes_async (data->input, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                           g_task_get_cancellable (task), stream_read_cb,
-                                           g_steal_pointer (&task));
+          read_next (g_steal_pointer (&task));
           return;
         }
 
@@ -1349,9 +1362,7 @@ stream_read_cb (GObject      *object,
 
   if (g_bytes_get_size (chunk) > 0 && !sb_chat_stream_is_done (data->stream))
     {
-      g_input_stream_read_bytes_async (data->input, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task), stream_read_cb,
-                                       g_steal_pointer (&task));
+      read_next (g_steal_pointer (&task));
       return;
     }
 
@@ -1418,9 +1429,7 @@ complete_send_cb (GObject      *object,
           data->parser = sb_sse_parser_new (sse_event_cb, data);
         }
 
-      g_input_stream_read_bytes_async (data->input, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task), stream_read_cb,
-                                       g_steal_pointer (&task));
+      read_next (g_steal_pointer (&task));
       return;
     }
 

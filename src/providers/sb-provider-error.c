@@ -467,7 +467,7 @@ sb_provider_error_new_from_transport (SbProviderKind  kind,
 
 #define GET_PRIV_OR(error, fallback)                            \
   SbProviderErrorPrivate *priv;                                 \
-  if (error == NULL ||                                          \
+  if (error == NULL || error->domain != SB_PROVIDER_ERROR ||   \
       (priv = sb_provider_error_get_private (error)) == NULL)   \
     return fallback;
 
@@ -541,7 +541,8 @@ sb_provider_error_set_attempts (GError      *error,
 {
   SbProviderErrorPrivate *priv;
 
-  if (error == NULL || (priv = sb_provider_error_get_private (error)) == NULL)
+  if (error == NULL || error->domain != SB_PROVIDER_ERROR ||
+      (priv = sb_provider_error_get_private (error)) == NULL)
     return;
 
   priv->attempts = attempts;
@@ -554,7 +555,8 @@ sb_provider_error_set_retry_after_ms (GError *error,
 {
   SbProviderErrorPrivate *priv;
 
-  if (error == NULL || (priv = sb_provider_error_get_private (error)) == NULL)
+  if (error == NULL || error->domain != SB_PROVIDER_ERROR ||
+      (priv = sb_provider_error_get_private (error)) == NULL)
     return;
 
   priv->retry_after_ms = retry_after_ms;
