@@ -463,6 +463,41 @@ test_replicate_cancel (void)
   g_assert_error (error, SB_PROVIDER_ERROR, SB_PROVIDER_ERROR_FAILED);
 }
 
+static void
+test_replicate_file_input (void)
+{
+  g_autoptr(SbHttp) http = new_http (NULL);
+  g_autoptr(SbReplicateClient) client = sb_replicate_client_new (http);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *small_value = NULL;
+  g_autofree char *large_value = NULL;
+  g_autofree guint8 *large = g_malloc0 (SB_REPLICATE_MAX_DATA_URI_BYTES + 1);
+  g_autoptr(GBytes) small_bytes = g_bytes_new_static ("\x89PNG\r\n\x1a\n", 8);
+  g_autoptr(GBytes) large_bytes = NULL;
+
+  fake_reset ();
+  sb_replicate_client_set_api_key (client, KEY);
+
+  /* Small files travel inline. */
+  sb_replicate_client_prepare_file_input_async (client, small_bytes, "ref.png", "image/png", NULL, store_result_cb, &result);
+  small_value = sb_replicate_client_prepare_file_input_finish (client, run_until (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (small_value, ==, "data:image/png;base64,iVBORw0KGgo=");
+  g_assert_cmpuint (fake_count ("replicate-files"), ==, 0);
+  g_clear_object (&result);
+
+  /* Larger ones are uploaded (multipart) and passed by URL. */
+  memcpy (large, "\x89PNG\r\n\x1a\n", 8);
+  large_bytes = g_bytes_new (large, SB_REPLICATE_MAX_DATA_URI_BYTES + 1);
+  sb_replicate_client_prepare_file_input_async (client, large_bytes, "ref.png", "image/png", NULL, store_result_cb, &result);
+  large_value = sb_replicate_client_prepare_file_input_finish (client, run_until (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (large_value, "http://"));
+  g_assert_nonnull (strstr (large_value, "/v1/files/"));
+  g_assert_cmpuint (fake_count ("replicate-files"), ==, 1);
+}
+
 /* ---- LLMs ---- */
 
 static SbChatResult *
@@ -883,6 +918,7 @@ main (int   argc,
   g_test_add_func ("/sb/providers/http/replicate/422", test_replicate_422);
   g_test_add_func ("/sb/providers/http/replicate/get-retried", test_replicate_get_retried);
   g_test_add_func ("/sb/providers/http/replicate/cancel", test_replicate_cancel);
+  g_test_add_func ("/sb/providers/http/replicate/file-input", test_replicate_file_input);
   g_test_add_func ("/sb/providers/http/llm/plain", test_llm_plain);
   g_test_add_func ("/sb/providers/http/llm/streaming", test_llm_streaming);
   g_test_add_func ("/sb/providers/http/llm/auth", test_llm_auth);
