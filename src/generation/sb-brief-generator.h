@@ -37,6 +37,18 @@ SbBriefRevision *sb_brief_parse_reply             (JsonNode     *node,
 SbBriefRevision *sb_brief_parse_reply_text        (const char   *text,
                                                    GError      **error);
 
+/* The same from a provider's answer: a refusal (or content filter) is
+ * SB_BRIEF_ERROR_REFUSED with the model's words, a cut-off answer
+ * SB_BRIEF_ERROR_INVALID; otherwise the structured JSON, the tool arguments
+ * or the text is parsed as above. */
+SbBriefRevision *sb_brief_parse_chat_result       (SbChatResult *result,
+                                                   GError      **error);
+
+/* How many scene objects of the "scenes" array are complete in @text, a
+ * reply that may still be streaming in (tolerant: fences, prose and a cut
+ * in the middle of a string are fine). */
+guint            sb_brief_count_complete_scenes   (const char   *text);
+
 #define SB_BRIEF_ERROR (sb_brief_error_quark ())
 
 typedef enum
