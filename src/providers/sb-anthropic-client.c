@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-anthropic-client.h"
+#include "sb-json.h"
 
 #define KIND SB_PROVIDER_ANTHROPIC
 
@@ -21,23 +22,6 @@ struct _SbAnthropicClient
 };
 
 G_DEFINE_FINAL_TYPE (SbAnthropicClient, sb_anthropic_client, SB_TYPE_LLM_CLIENT)
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
 
 JsonNode *
 sb_anthropic_build_body (SbChatRequest *request,
@@ -176,15 +160,15 @@ sb_anthropic_parse_message (JsonNode  *root,
 
   object = json_node_get_object (root);
 
-  if (g_strcmp0 (get_string (object, "type"), "error") == 0)
+  if (g_strcmp0 (sb_json_get_string (object, "type"), "error") == 0)
     {
       JsonNode *error_node = json_object_get_member (object, "error");
       JsonObject *error_object = error_node && JSON_NODE_HOLDS_OBJECT (error_node) ? json_node_get_object (error_node) : NULL;
-      const char *type = get_string (error_object, "type");
+      const char *type = sb_json_get_string (error_object, "type");
 
       g_propagate_error (error, sb_provider_error_new (KIND,
                                                        sb_provider_error_code_from_status (KIND, 500, type),
-                                                       get_string (error_object, "message")));
+                                                       sb_json_get_string (error_object, "message")));
       return NULL;
     }
 
@@ -197,8 +181,8 @@ sb_anthropic_parse_message (JsonNode  *root,
     }
 
   result = sb_chat_result_new (KIND);
-  result->model = g_strdup (get_string (object, "model"));
-  result->finish_reason = g_strdup (get_string (object, "stop_reason"));
+  result->model = g_strdup (sb_json_get_string (object, "model"));
+  result->finish_reason = g_strdup (sb_json_get_string (object, "stop_reason"));
   result->finish = sb_chat_finish_from_string (result->finish_reason);
   text = g_string_new (NULL);
 
@@ -212,17 +196,17 @@ sb_anthropic_parse_message (JsonNode  *root,
         continue;
 
       block = json_node_get_object (node);
-      type = get_string (block, "type");
+      type = sb_json_get_string (block, "type");
 
-      if (g_strcmp0 (type, "text") == 0 && get_string (block, "text") != NULL)
+      if (g_strcmp0 (type, "text") == 0 && sb_json_get_string (block, "text") != NULL)
         {
-          g_string_append (text, get_string (block, "text"));
+          g_string_append (text, sb_json_get_string (block, "text"));
         }
       else if (g_strcmp0 (type, "tool_use") == 0 && result->tool_name == NULL)
         {
           JsonNode *input = json_object_get_member (block, "input");
 
-          result->tool_name = g_strdup (get_string (block, "name"));
+          result->tool_name = g_strdup (sb_json_get_string (block, "name"));
           if (input != NULL)
             result->tool_arguments = json_to_string (input, FALSE);
         }

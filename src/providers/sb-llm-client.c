@@ -12,80 +12,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-llm-client.h"
+#include "sb-json.h"
 
 #define READ_CHUNK 8192
-
-/* ---- JSON helpers ------------------------------------------------------ */
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_node_get_object (node);
-}
-
-static JsonArray *
-get_array (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-
-  return json_node_get_array (node);
-}
-
-static gint64
-get_int (JsonObject *object,
-         const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return 0;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return json_node_get_int (node);
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (gint64) json_node_get_double (node);
-
-  return 0;
-}
 
 /* ---- Requests ---------------------------------------------------------- */
 
@@ -621,10 +550,10 @@ static GError *
 stream_error (SbProviderKind  kind,
               JsonObject     *error_object)
 {
-  const char *message = get_string (error_object, "message");
-  const char *type = get_string (error_object, "type");
-  const char *code_text = get_string (error_object, "code");
-  gint64 code = get_int (error_object, "code");
+  const char *message = sb_json_get_string (error_object, "message");
+  const char *type = sb_json_get_string (error_object, "type");
+  const char *code_text = sb_json_get_string (error_object, "code");
+  gint64 code = sb_json_get_int (error_object, "code");
   SbProviderError error_code;
 
   if (code >= 400)
@@ -644,9 +573,9 @@ feed_openai (SbChatStream  *self,
              JsonObject    *chunk,
              GError       **error)
 {
-  JsonObject *error_object = get_object (chunk, "error");
-  JsonArray *choices = get_array (chunk, "choices");
-  JsonObject *usage = get_object (chunk, "usage");
+  JsonObject *error_object = sb_json_get_object (chunk, "error");
+  JsonArray *choices = sb_json_get_array (chunk, "choices");
+  JsonObject *usage = sb_json_get_object (chunk, "usage");
 
   if (error_object != NULL)
     {
@@ -654,13 +583,13 @@ feed_openai (SbChatStream  *self,
       return FALSE;
     }
 
-  if (get_string (chunk, "model") != NULL && self->result->model == NULL)
-    self->result->model = g_strdup (get_string (chunk, "model"));
+  if (sb_json_get_string (chunk, "model") != NULL && self->result->model == NULL)
+    self->result->model = g_strdup (sb_json_get_string (chunk, "model"));
 
   if (usage != NULL)
     {
-      self->result->input_tokens = get_int (usage, "prompt_tokens");
-      self->result->output_tokens = get_int (usage, "completion_tokens");
+      self->result->input_tokens = sb_json_get_int (usage, "prompt_tokens");
+      self->result->output_tokens = sb_json_get_int (usage, "completion_tokens");
     }
 
   for (guint i = 0; choices != NULL && i < json_array_get_length (choices); i++)
@@ -676,31 +605,31 @@ feed_openai (SbChatStream  *self,
 
       choice = json_node_get_object (node);
       /* With n > 1 only the first choice is used. */
-      if (get_int (choice, "index") != 0)
+      if (sb_json_get_int (choice, "index") != 0)
         continue;
 
-      delta = get_object (choice, "delta");
-      append_text (self, get_string (delta, "content"));
-      if (get_string (delta, "refusal") != NULL)
-        g_string_append (self->refusal, get_string (delta, "refusal"));
+      delta = sb_json_get_object (choice, "delta");
+      append_text (self, sb_json_get_string (delta, "content"));
+      if (sb_json_get_string (delta, "refusal") != NULL)
+        g_string_append (self->refusal, sb_json_get_string (delta, "refusal"));
 
-      tool_calls = get_array (delta, "tool_calls");
+      tool_calls = sb_json_get_array (delta, "tool_calls");
       for (guint j = 0; tool_calls != NULL && j < json_array_get_length (tool_calls); j++)
         {
           JsonNode *call_node = json_array_get_element (tool_calls, j);
           JsonObject *function;
 
-          if (!JSON_NODE_HOLDS_OBJECT (call_node) || get_int (json_node_get_object (call_node), "index") != 0)
+          if (!JSON_NODE_HOLDS_OBJECT (call_node) || sb_json_get_int (json_node_get_object (call_node), "index") != 0)
             continue;
 
-          function = get_object (json_node_get_object (call_node), "function");
-          if (get_string (function, "name") != NULL && self->result->tool_name == NULL)
-            self->result->tool_name = g_strdup (get_string (function, "name"));
-          if (get_string (function, "arguments") != NULL)
-            g_string_append (self->tool_arguments, get_string (function, "arguments"));
+          function = sb_json_get_object (json_node_get_object (call_node), "function");
+          if (sb_json_get_string (function, "name") != NULL && self->result->tool_name == NULL)
+            self->result->tool_name = g_strdup (sb_json_get_string (function, "name"));
+          if (sb_json_get_string (function, "arguments") != NULL)
+            g_string_append (self->tool_arguments, sb_json_get_string (function, "arguments"));
         }
 
-      finish = get_string (choice, "finish_reason");
+      finish = sb_json_get_string (choice, "finish_reason");
       if (finish != NULL)
         {
           g_free (self->result->finish_reason);
@@ -724,14 +653,14 @@ feed_anthropic (SbChatStream  *self,
                 JsonObject    *data,
                 GError       **error)
 {
-  const char *type = get_string (data, "type");
+  const char *type = sb_json_get_string (data, "type");
 
   if (type == NULL)
     type = event_name;
 
   if (g_str_equal (type, "error"))
     {
-      JsonObject *error_object = get_object (data, "error");
+      JsonObject *error_object = sb_json_get_object (data, "error");
 
       g_propagate_error (error, error_object ? stream_error (self->kind, error_object)
                                              : sb_provider_error_new (self->kind, SB_PROVIDER_ERROR_SERVER, NULL));
@@ -740,40 +669,40 @@ feed_anthropic (SbChatStream  *self,
 
   if (g_str_equal (type, "message_start"))
     {
-      JsonObject *message = get_object (data, "message");
-      JsonObject *usage = get_object (message, "usage");
+      JsonObject *message = sb_json_get_object (data, "message");
+      JsonObject *usage = sb_json_get_object (message, "usage");
 
       g_free (self->result->model);
-      self->result->model = g_strdup (get_string (message, "model"));
-      self->result->input_tokens = get_int (usage, "input_tokens");
+      self->result->model = g_strdup (sb_json_get_string (message, "model"));
+      self->result->input_tokens = sb_json_get_int (usage, "input_tokens");
     }
   else if (g_str_equal (type, "content_block_start"))
     {
-      JsonObject *block = get_object (data, "content_block");
+      JsonObject *block = sb_json_get_object (data, "content_block");
 
-      if (g_strcmp0 (get_string (block, "type"), "tool_use") == 0 && self->tool_index < 0)
+      if (g_strcmp0 (sb_json_get_string (block, "type"), "tool_use") == 0 && self->tool_index < 0)
         {
-          self->tool_index = (int) get_int (data, "index");
-          self->result->tool_name = g_strdup (get_string (block, "name"));
+          self->tool_index = (int) sb_json_get_int (data, "index");
+          self->result->tool_name = g_strdup (sb_json_get_string (block, "name"));
         }
     }
   else if (g_str_equal (type, "content_block_delta"))
     {
-      JsonObject *delta = get_object (data, "delta");
-      const char *delta_type = get_string (delta, "type");
+      JsonObject *delta = sb_json_get_object (data, "delta");
+      const char *delta_type = sb_json_get_string (delta, "type");
 
       if (g_strcmp0 (delta_type, "text_delta") == 0)
-        append_text (self, get_string (delta, "text"));
+        append_text (self, sb_json_get_string (delta, "text"));
       else if (g_strcmp0 (delta_type, "input_json_delta") == 0 &&
-               get_int (data, "index") == self->tool_index &&
-               get_string (delta, "partial_json") != NULL)
-        g_string_append (self->tool_arguments, get_string (delta, "partial_json"));
+               sb_json_get_int (data, "index") == self->tool_index &&
+               sb_json_get_string (delta, "partial_json") != NULL)
+        g_string_append (self->tool_arguments, sb_json_get_string (delta, "partial_json"));
     }
   else if (g_str_equal (type, "message_delta"))
     {
-      JsonObject *delta = get_object (data, "delta");
-      JsonObject *usage = get_object (data, "usage");
-      const char *stop = get_string (delta, "stop_reason");
+      JsonObject *delta = sb_json_get_object (data, "delta");
+      JsonObject *usage = sb_json_get_object (data, "usage");
+      const char *stop = sb_json_get_string (delta, "stop_reason");
 
       if (stop != NULL)
         {
@@ -782,7 +711,7 @@ feed_anthropic (SbChatStream  *self,
           self->result->finish = sb_chat_finish_from_string (stop);
         }
       if (usage != NULL)
-        self->result->output_tokens = get_int (usage, "output_tokens");
+        self->result->output_tokens = sb_json_get_int (usage, "output_tokens");
     }
   else if (g_str_equal (type, "message_stop"))
     {
@@ -939,7 +868,7 @@ sb_llm_parse_models (SbProviderKind   kind,
   JsonArray *data = NULL;
 
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    data = get_array (json_node_get_object (root), "data");
+    data = sb_json_get_array (json_node_get_object (root), "data");
 
   if (data == NULL)
     {
@@ -962,25 +891,25 @@ sb_llm_parse_models (SbProviderKind   kind,
         continue;
 
       object = json_node_get_object (node);
-      if (get_string (object, "id") == NULL)
+      if (sb_json_get_string (object, "id") == NULL)
         continue;
 
       model = g_new0 (SbLlmModel, 1);
-      model->id = g_strdup (get_string (object, "id"));
-      model->name = g_strdup (get_string (object, "name"));
+      model->id = g_strdup (sb_json_get_string (object, "id"));
+      model->name = g_strdup (sb_json_get_string (object, "name"));
       if (model->name == NULL)
-        model->name = g_strdup (get_string (object, "display_name"));
+        model->name = g_strdup (sb_json_get_string (object, "display_name"));
       if (model->name == NULL)
         model->name = g_strdup (model->id);
-      model->context_length = get_int (object, "context_length");
+      model->context_length = sb_json_get_int (object, "context_length");
 
-      architecture = get_object (object, "architecture");
-      modality = get_string (architecture, "modality");
-      model->accepts_images = array_contains_string (get_array (architecture, "input_modalities"), "image") ||
+      architecture = sb_json_get_object (object, "architecture");
+      modality = sb_json_get_string (architecture, "modality");
+      model->accepts_images = array_contains_string (sb_json_get_array (architecture, "input_modalities"), "image") ||
                               (modality != NULL && strstr (modality, "image") != NULL &&
                                strstr (modality, "image") < strstr (modality, "->"));
-      model->structured_output = array_contains_string (get_array (object, "supported_parameters"), "structured_outputs") ||
-                                 array_contains_string (get_array (object, "supported_parameters"), "response_format");
+      model->structured_output = array_contains_string (sb_json_get_array (object, "supported_parameters"), "structured_outputs") ||
+                                 array_contains_string (sb_json_get_array (object, "supported_parameters"), "response_format");
 
       g_ptr_array_add (models, model);
     }

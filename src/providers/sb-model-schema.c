@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "sb-model-schema.h"
+#include "sb-json.h"
 
 #define MAX_REF_DEPTH 8
 
@@ -68,41 +69,6 @@ sb_model_param_unref (SbModelParam *self)
   g_strfreev (self->choices);
   g_clear_pointer (&self->default_value, json_node_unref);
   g_free (real);
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static gboolean
-get_number (JsonObject *object,
-            const char *member,
-            double     *out)
-{
-  JsonNode *node = json_object_get_member (object, member);
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    *out = (double) json_node_get_int (node);
-  else if (type == G_TYPE_DOUBLE)
-    *out = json_node_get_double (node);
-  else
-    return FALSE;
-
-  return TRUE;
 }
 
 static SbModelParamType
@@ -184,7 +150,7 @@ apply_schema (SbModelParam *param,
     return;
 
   /* Referenced schemas first, so that the property's own keys override. */
-  ref = get_string (schema, "$ref");
+  ref = sb_json_get_string (schema, "$ref");
   if (ref != NULL)
     {
       JsonObject *target = resolve_ref (components, ref);
@@ -221,7 +187,7 @@ apply_schema (SbModelParam *param,
               if (!JSON_NODE_HOLDS_OBJECT (item))
                 continue;
               object = json_node_get_object (item);
-              if (g_strcmp0 (get_string (object, "type"), "null") == 0)
+              if (g_strcmp0 (sb_json_get_string (object, "type"), "null") == 0)
                 continue;
               apply_schema (param, object, components, FALSE, depth + 1);
               break;
@@ -231,13 +197,13 @@ apply_schema (SbModelParam *param,
 
   if (json_object_has_member (schema, "type"))
     {
-      const char *type = get_string (schema, "type");
-      SbModelParamType parsed = type_from_string (type, get_string (schema, "format"));
+      const char *type = sb_json_get_string (schema, "type");
+      SbModelParamType parsed = type_from_string (type, sb_json_get_string (schema, "format"));
 
       if (parsed != SB_MODEL_PARAM_UNKNOWN)
         param->type = parsed;
     }
-  else if (g_strcmp0 (get_string (schema, "format"), "uri") == 0 &&
+  else if (g_strcmp0 (sb_json_get_string (schema, "format"), "uri") == 0 &&
            param->type == SB_MODEL_PARAM_STRING)
     {
       param->type = SB_MODEL_PARAM_FILE;
@@ -249,16 +215,16 @@ apply_schema (SbModelParam *param,
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
         {
           JsonObject *items = json_node_get_object (node);
-          JsonObject *target = resolve_ref (components, get_string (items, "$ref"));
+          JsonObject *target = resolve_ref (components, sb_json_get_string (items, "$ref"));
 
           if (target != NULL)
             items = target;
-          param->item_type = type_from_string (get_string (items, "type"),
-                                               get_string (items, "format"));
+          param->item_type = type_from_string (sb_json_get_string (items, "type"),
+                                               sb_json_get_string (items, "format"));
         }
     }
 
-  if ((g_strcmp0 (get_string (schema, "format"), "password") == 0) ||
+  if ((g_strcmp0 (sb_json_get_string (schema, "format"), "password") == 0) ||
       json_object_has_member (schema, "x-cog-secret"))
     param->secret = TRUE;
 
@@ -279,35 +245,35 @@ apply_schema (SbModelParam *param,
       param->choices = g_strv_builder_end (builder);
     }
 
-  if (get_number (schema, "minimum", &number))
+  if (sb_json_get_number (schema, "minimum", &number))
     {
       param->minimum = number;
       param->has_minimum = TRUE;
     }
 
-  if (get_number (schema, "maximum", &number))
+  if (sb_json_get_number (schema, "maximum", &number))
     {
       param->maximum = number;
       param->has_maximum = TRUE;
     }
 
-  if (get_number (schema, "maxLength", &number))
+  if (sb_json_get_number (schema, "maxLength", &number))
     param->max_length = (int) number;
 
   /* A referenced enum's title is its Python class name ("scheduler") and
    * its description "An enumeration.": only use them as fallbacks. */
-  if (get_string (schema, "title") != NULL && (own || param->title == NULL))
+  if (sb_json_get_string (schema, "title") != NULL && (own || param->title == NULL))
     {
       g_free (param->title);
-      param->title = g_strdup (get_string (schema, "title"));
+      param->title = g_strdup (sb_json_get_string (schema, "title"));
     }
 
-  if (get_string (schema, "description") != NULL &&
+  if (sb_json_get_string (schema, "description") != NULL &&
       (own || param->description == NULL) &&
-      !(!own && g_str_equal (get_string (schema, "description"), "An enumeration.")))
+      !(!own && g_str_equal (sb_json_get_string (schema, "description"), "An enumeration.")))
     {
       g_free (param->description);
-      param->description = g_strdup (get_string (schema, "description"));
+      param->description = g_strdup (sb_json_get_string (schema, "description"));
     }
 
   node = json_object_get_member (schema, "default");
@@ -317,7 +283,7 @@ apply_schema (SbModelParam *param,
       param->default_value = json_node_copy (node);
     }
 
-  if (own && get_number (schema, "x-order", &number))
+  if (own && sb_json_get_number (schema, "x-order", &number))
     param->order = (int) number;
 }
 

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-openai-client.h"
+#include "sb-json.h"
 
 struct _SbOpenaiClient
 {
@@ -19,39 +20,6 @@ struct _SbOpenaiClient
 };
 
 G_DEFINE_FINAL_TYPE (SbOpenaiClient, sb_openai_client, SB_TYPE_LLM_CLIENT)
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_node_get_object (node);
-}
 
 JsonNode *
 sb_openai_build_body (SbProviderKind  kind,
@@ -207,7 +175,7 @@ sb_openai_parse_completion (SbProviderKind   kind,
 
   object = json_node_get_object (root);
   choices = json_object_get_member (object, "choices");
-  error_object = get_object (object, "error");
+  error_object = sb_json_get_object (object, "error");
 
   /* OpenRouter: HTTP 200 with an error instead of choices. */
   if (error_object != NULL)
@@ -219,8 +187,8 @@ sb_openai_parse_completion (SbProviderKind   kind,
         status = (guint) CLAMP (json_node_get_int (code), 400, 599);
 
       g_propagate_error (error, sb_provider_error_new (kind,
-                                                       sb_provider_error_code_from_status (kind, status, get_string (error_object, "code")),
-                                                       get_string (error_object, "message")));
+                                                       sb_provider_error_code_from_status (kind, status, sb_json_get_string (error_object, "code")),
+                                                       sb_json_get_string (error_object, "message")));
       return NULL;
     }
 
@@ -241,26 +209,26 @@ sb_openai_parse_completion (SbProviderKind   kind,
     }
 
   result = sb_chat_result_new (kind);
-  result->model = g_strdup (get_string (object, "model"));
-  result->finish_reason = g_strdup (get_string (choice, "finish_reason"));
+  result->model = g_strdup (sb_json_get_string (object, "model"));
+  result->finish_reason = g_strdup (sb_json_get_string (choice, "finish_reason"));
   result->finish = sb_chat_finish_from_string (result->finish_reason);
 
-  message = get_object (choice, "message");
-  result->text = g_strdup (get_string (message, "content"));
-  result->refusal = g_strdup (get_string (message, "refusal"));
+  message = sb_json_get_object (choice, "message");
+  result->text = g_strdup (sb_json_get_string (message, "content"));
+  result->refusal = g_strdup (sb_json_get_string (message, "refusal"));
 
   tool_calls = message ? json_object_get_member (message, "tool_calls") : NULL;
   if (tool_calls != NULL && JSON_NODE_HOLDS_ARRAY (tool_calls) &&
       json_array_get_length (json_node_get_array (tool_calls)) > 0)
     {
       JsonNode *call = json_array_get_element (json_node_get_array (tool_calls), 0);
-      JsonObject *function = JSON_NODE_HOLDS_OBJECT (call) ? get_object (json_node_get_object (call), "function") : NULL;
+      JsonObject *function = JSON_NODE_HOLDS_OBJECT (call) ? sb_json_get_object (json_node_get_object (call), "function") : NULL;
 
-      result->tool_name = g_strdup (get_string (function, "name"));
-      result->tool_arguments = g_strdup (get_string (function, "arguments"));
+      result->tool_name = g_strdup (sb_json_get_string (function, "name"));
+      result->tool_arguments = g_strdup (sb_json_get_string (function, "arguments"));
     }
 
-  usage = get_object (object, "usage");
+  usage = sb_json_get_object (object, "usage");
   if (usage != NULL)
     {
       result->input_tokens = json_object_get_int_member_with_default (usage, "prompt_tokens", 0);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "sb-provider-error.h"
+#include "sb-json.h"
 
 typedef struct
 {
@@ -229,39 +230,6 @@ sb_provider_scrub_secret (const char *text,
   return g_string_free (str, FALSE);
 }
 
-static const char *
-object_get_string (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-object_get_object (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_node_get_object (node);
-}
-
 /* Replicate: {"type":"required","field":"input","description":"prompt is required"}
  * or {"field":"input.num_inference_steps",...}.  Key the table by input name. */
 static GHashTable *
@@ -283,9 +251,9 @@ parse_invalid_fields (JsonArray  *array,
         continue;
 
       item = json_node_get_object (node);
-      field = object_get_string (item, "field");
-      description = object_get_string (item, "description");
-      type = object_get_string (item, "type");
+      field = sb_json_get_string (item, "field");
+      description = sb_json_get_string (item, "description");
+      type = sb_json_get_string (item, "type");
 
       if (field == NULL)
         field = "";
@@ -365,24 +333,24 @@ sb_provider_error_new_from_response (SbProviderKind      kind,
 
   if (root != NULL)
     {
-      JsonObject *err = object_get_object (root, "error");
+      JsonObject *err = sb_json_get_object (root, "error");
       JsonNode *invalid_fields = json_object_get_member (root, "invalid_fields");
       const char *text = NULL;
 
       if (err != NULL)
         {
-          JsonObject *metadata = object_get_object (err, "metadata");
-          const char *type = object_get_string (err, "type");
-          const char *ecode = object_get_string (err, "code");
+          JsonObject *metadata = sb_json_get_object (err, "metadata");
+          const char *type = sb_json_get_string (err, "type");
+          const char *ecode = sb_json_get_string (err, "code");
 
-          text = object_get_string (err, "message");
+          text = sb_json_get_string (err, "message");
           /* OpenAI has both type and code; code is the precise one. */
           if (ecode != NULL)
             vendor_code = g_strdup (ecode);
           else if (type != NULL)
             vendor_code = g_strdup (type);
-          else if (object_get_string (metadata, "error_type") != NULL)
-            vendor_code = g_strdup (object_get_string (metadata, "error_type"));
+          else if (sb_json_get_string (metadata, "error_type") != NULL)
+            vendor_code = g_strdup (sb_json_get_string (metadata, "error_type"));
           if (vendor_code != NULL && type != NULL &&
               g_str_equal (type, "insufficient_quota"))
             {
@@ -390,16 +358,16 @@ sb_provider_error_new_from_response (SbProviderKind      kind,
               vendor_code = g_strdup (type);
             }
         }
-      else if (object_get_string (root, "error") != NULL)
+      else if (sb_json_get_string (root, "error") != NULL)
         {
-          text = object_get_string (root, "error");
+          text = sb_json_get_string (root, "error");
         }
       else
         {
           /* Replicate problem details: detail, then title. */
-          text = object_get_string (root, "detail");
+          text = sb_json_get_string (root, "detail");
           if (text == NULL)
-            text = object_get_string (root, "title");
+            text = sb_json_get_string (root, "title");
         }
 
       if (text != NULL)
@@ -411,7 +379,7 @@ sb_provider_error_new_from_response (SbProviderKind      kind,
       if (invalid_fields != NULL && JSON_NODE_HOLDS_ARRAY (invalid_fields))
         fields = parse_invalid_fields (json_node_get_array (invalid_fields), secret);
 
-      request_id = g_strdup (object_get_string (root, "request_id"));
+      request_id = g_strdup (sb_json_get_string (root, "request_id"));
     }
 
   if (request_id == NULL && headers != NULL)

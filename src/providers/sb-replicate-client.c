@@ -12,50 +12,18 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-replicate-client.h"
+#include "sb-json.h"
 
 #define KIND SB_PROVIDER_REPLICATE
 #define MAX_PAGES 50
 
 /* ---- JSON helpers ------------------------------------------------------ */
 
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_node_get_object (node);
-}
-
 static GDateTime *
 get_time (JsonObject *object,
           const char *member)
 {
-  const char *text = get_string (object, member);
+  const char *text = sb_json_get_string (object, member);
 
   if (text == NULL)
     return NULL;
@@ -239,41 +207,41 @@ sb_prediction_new_from_json (JsonNode  *node,
     }
 
   object = json_node_get_object (node);
-  if (get_string (object, "id") == NULL)
+  if (sb_json_get_string (object, "id") == NULL)
     {
       g_propagate_error (error, bad_response (_("a prediction has no id")));
       return NULL;
     }
 
   self = g_new0 (SbPrediction, 1);
-  self->id = g_strdup (get_string (object, "id"));
-  self->model = g_strdup (get_string (object, "model"));
-  self->version = g_strdup (get_string (object, "version"));
-  self->status = sb_prediction_status_from_string (get_string (object, "status"));
-  self->error = g_strdup (get_string (object, "error"));
-  self->logs = g_strdup (get_string (object, "logs"));
+  self->id = g_strdup (sb_json_get_string (object, "id"));
+  self->model = g_strdup (sb_json_get_string (object, "model"));
+  self->version = g_strdup (sb_json_get_string (object, "version"));
+  self->status = sb_prediction_status_from_string (sb_json_get_string (object, "status"));
+  self->error = g_strdup (sb_json_get_string (object, "error"));
+  self->logs = g_strdup (sb_json_get_string (object, "logs"));
 
   member = json_object_get_member (object, "error");
   if (self->error == NULL && member != NULL && JSON_NODE_HOLDS_OBJECT (member))
-    self->error = g_strdup (get_string (json_node_get_object (member), "detail"));
+    self->error = g_strdup (sb_json_get_string (json_node_get_object (member), "detail"));
 
   member = json_object_get_member (object, "output");
   if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
     self->output = json_node_copy (member);
   self->outputs = sb_replicate_normalize_output (self->output);
 
-  urls = get_object (object, "urls");
-  self->url_get = g_strdup (get_string (urls, "get"));
-  self->url_cancel = g_strdup (get_string (urls, "cancel"));
-  self->url_stream = g_strdup (get_string (urls, "stream"));
-  self->url_web = g_strdup (get_string (urls, "web"));
+  urls = sb_json_get_object (object, "urls");
+  self->url_get = g_strdup (sb_json_get_string (urls, "get"));
+  self->url_cancel = g_strdup (sb_json_get_string (urls, "cancel"));
+  self->url_stream = g_strdup (sb_json_get_string (urls, "stream"));
+  self->url_web = g_strdup (sb_json_get_string (urls, "web"));
 
   self->created_at = get_time (object, "created_at");
   self->started_at = get_time (object, "started_at");
   self->completed_at = get_time (object, "completed_at");
 
   self->predict_time = -1;
-  metrics = get_object (object, "metrics");
+  metrics = sb_json_get_object (object, "metrics");
   if (metrics != NULL && json_object_has_member (metrics, "predict_time"))
     {
       JsonNode *value = json_object_get_member (metrics, "predict_time");
@@ -448,19 +416,19 @@ sb_replicate_model_new_from_json (JsonNode  *node,
     }
 
   object = json_node_get_object (node);
-  if (get_string (object, "owner") == NULL || get_string (object, "name") == NULL)
+  if (sb_json_get_string (object, "owner") == NULL || sb_json_get_string (object, "name") == NULL)
     {
       g_propagate_error (error, bad_response (_("a model has no name")));
       return NULL;
     }
 
   self = g_new0 (SbReplicateModel, 1);
-  self->owner = g_strdup (get_string (object, "owner"));
-  self->name = g_strdup (get_string (object, "name"));
-  self->description = g_strdup (get_string (object, "description"));
-  self->url = g_strdup (get_string (object, "url"));
-  self->cover_image_url = g_strdup (get_string (object, "cover_image_url"));
-  self->visibility = g_strdup (get_string (object, "visibility"));
+  self->owner = g_strdup (sb_json_get_string (object, "owner"));
+  self->name = g_strdup (sb_json_get_string (object, "name"));
+  self->description = g_strdup (sb_json_get_string (object, "description"));
+  self->url = g_strdup (sb_json_get_string (object, "url"));
+  self->cover_image_url = g_strdup (sb_json_get_string (object, "cover_image_url"));
+  self->visibility = g_strdup (sb_json_get_string (object, "visibility"));
 
   member = json_object_get_member (object, "run_count");
   if (member != NULL && JSON_NODE_HOLDS_VALUE (member) &&
@@ -472,10 +440,10 @@ sb_replicate_model_new_from_json (JsonNode  *node,
       json_node_get_value_type (member) == G_TYPE_BOOLEAN)
     self->is_official = json_node_get_boolean (member);
 
-  latest = get_object (object, "latest_version");
+  latest = sb_json_get_object (object, "latest_version");
   if (latest != NULL)
     {
-      self->latest_version_id = g_strdup (get_string (latest, "id"));
+      self->latest_version_id = g_strdup (sb_json_get_string (latest, "id"));
       member = json_object_get_member (latest, "openapi_schema");
       if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
         self->openapi_schema = json_node_copy (member);
@@ -541,16 +509,16 @@ sb_replicate_collection_new_from_json (JsonNode  *node,
     }
 
   object = json_node_get_object (node);
-  if (get_string (object, "slug") == NULL)
+  if (sb_json_get_string (object, "slug") == NULL)
     {
       g_propagate_error (error, bad_response (_("a collection has no slug")));
       return NULL;
     }
 
   self = g_new0 (SbReplicateCollection, 1);
-  self->slug = g_strdup (get_string (object, "slug"));
-  self->name = g_strdup (get_string (object, "name"));
-  self->description = g_strdup (get_string (object, "description"));
+  self->slug = g_strdup (sb_json_get_string (object, "slug"));
+  self->name = g_strdup (sb_json_get_string (object, "name"));
+  self->description = g_strdup (sb_json_get_string (object, "description"));
   self->models = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_replicate_model_free);
 
   models = json_object_get_member (object, "models");
@@ -603,7 +571,7 @@ sb_replicate_parse_page (JsonNode  *node,
     }
 
   if (out_next != NULL)
-    *out_next = g_strdup (get_string (object, "next"));
+    *out_next = g_strdup (sb_json_get_string (object, "next"));
 
   return json_node_get_array (results);
 }
@@ -1310,9 +1278,9 @@ parse_file_url (JsonNode  *root,
   const char *url;
 
   if (JSON_NODE_HOLDS_OBJECT (root))
-    urls = get_object (json_node_get_object (root), "urls");
+    urls = sb_json_get_object (json_node_get_object (root), "urls");
 
-  url = get_string (urls, "get");
+  url = sb_json_get_string (urls, "get");
   if (url == NULL)
     {
       g_propagate_error (error, bad_response (_("an upload has no address")));
