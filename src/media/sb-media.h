@@ -23,6 +23,7 @@ typedef enum
   SB_MEDIA_ERROR_TOO_MANY_PIXELS,  /* header claims dimensions over the cap */
   SB_MEDIA_ERROR_TRUNCATED,        /* stream ends early */
   SB_MEDIA_ERROR_CORRUPT,          /* does not decode */
+  SB_MEDIA_ERROR_NO_VIDEO_DECODER, /* a GStreamer plugin is missing */
 } SbMediaError;
 
 GQuark sb_media_error_quark (void);
