@@ -15,6 +15,7 @@
 #include "sb-gallery-tile.h"
 #include "sb-media-viewer.h"
 #include "sb-media.h"
+#include "sb-texture-decode.h"
 #include "sb-thumbnail-loader.h"
 
 /* Files validated at once: decoding is CPU-bound, and each holds a whole
@@ -628,30 +629,15 @@ save_as_action (GtkWidget  *widget,
 }
 
 static void
-texture_decode_thread (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GdkTexture *texture = gdk_texture_new_from_bytes (task_data, &error);
-
-  if (texture == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
-}
-
-static void
 copy_decoded_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  SbGalleryPage *self = SB_GALLERY_PAGE (object);
+  g_autoptr(SbGalleryPage) self = user_data;
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GError) error = NULL;
 
-  texture = g_task_propagate_pointer (G_TASK (result), &error);
+  texture = sb_texture_decode_finish (result, &error);
   if (texture == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -675,7 +661,6 @@ copy_bytes_loaded_cb (GObject      *object,
   g_autoptr(SbGalleryPage) self = user_data;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
 
   bytes = sb_library_load_bytes_finish (SB_LIBRARY (object), result, &error);
   if (bytes == NULL)
@@ -690,9 +675,7 @@ copy_bytes_loaded_cb (GObject      *object,
     }
 
   /* Decoding the full image is slow: off the main thread. */
-  task = g_task_new (self, self->cancellable, copy_decoded_cb, NULL);
-  g_task_set_task_data (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
-  g_task_run_in_thread (task, texture_decode_thread);
+  sb_texture_decode_async (bytes, self->cancellable, copy_decoded_cb, g_object_ref (self));
 }
 
 static void

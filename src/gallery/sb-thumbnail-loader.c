@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "sb-media.h"
+#include "sb-texture-decode.h"
 #include "sb-thumbnail-loader.h"
 
 /* Decoded thumbnails kept for scrolling back: 320 px PNGs are ~400 KiB of
@@ -138,47 +139,20 @@ load_data_free (LoadData *data)
 }
 
 static void
-decode_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  LoadData *data = task_data;
-  GError *error = NULL;
-  GdkTexture *texture;
-
-  texture = gdk_texture_new_from_bytes (data->bytes, &error);
-  if (texture == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
-}
-
-static void
 regenerate_thread (GTask        *task,
                    gpointer      source_object,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  LoadData *data = task_data;
   GError *error = NULL;
   GBytes *thumbnail = NULL;
   SbMediaProbe probe;
-  GdkTexture *texture;
 
-  if (!sb_media_process_image (data->bytes, NULL, SB_MEDIA_THUMBNAIL_SIZE,
+  if (!sb_media_process_image (task_data, NULL, SB_MEDIA_THUMBNAIL_SIZE,
                                &probe, &thumbnail, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  texture = gdk_texture_new_from_bytes (thumbnail, &error);
-  data->generated = thumbnail;
-  if (texture == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, texture, g_object_unref);
+    g_task_return_pointer (task, thumbnail, (GDestroyNotify) g_bytes_unref);
 }
 
 static void
@@ -192,7 +166,7 @@ decoded_cb (GObject      *object,
   g_autoptr(GdkTexture) texture = NULL;
   GError *error = NULL;
 
-  texture = g_task_propagate_pointer (G_TASK (result), &error);
+  texture = sb_texture_decode_finish (result, &error);
   if (texture == NULL)
     {
       g_task_return_error (task, error);
@@ -205,6 +179,26 @@ decoded_cb (GObject      *object,
 
   cache_insert (self, data->id, texture);
   g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
+}
+
+static void
+regenerated_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LoadData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->generated = g_task_propagate_pointer (G_TASK (result), &error);
+  if (data->generated == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  sb_texture_decode_async (data->generated, g_task_get_cancellable (task),
+                           decoded_cb, g_object_ref (task));
 }
 
 static void
@@ -224,8 +218,10 @@ original_loaded_cb (GObject      *object,
       return;
     }
 
-  worker = g_task_new (NULL, g_task_get_cancellable (task), decoded_cb, g_object_ref (task));
-  g_task_set_task_data (worker, data, NULL);
+  /* No thumbnail was stored: make one from the original, off the main
+   * thread. */
+  worker = g_task_new (NULL, g_task_get_cancellable (task), regenerated_cb, g_object_ref (task));
+  g_task_set_task_data (worker, g_bytes_ref (data->bytes), (GDestroyNotify) g_bytes_unref);
   g_task_run_in_thread (worker, regenerate_thread);
 }
 
@@ -236,7 +232,6 @@ thumbnail_loaded_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   LoadData *data = g_task_get_task_data (task);
-  g_autoptr(GTask) worker = NULL;
   g_autoptr(GError) error = NULL;
 
   data->bytes = sb_library_load_thumbnail_finish (SB_LIBRARY (object), result, &error);
@@ -258,9 +253,8 @@ thumbnail_loaded_cb (GObject      *object,
       return;
     }
 
-  worker = g_task_new (NULL, g_task_get_cancellable (task), decoded_cb, g_object_ref (task));
-  g_task_set_task_data (worker, data, NULL);
-  g_task_run_in_thread (worker, decode_thread);
+  sb_texture_decode_async (data->bytes, g_task_get_cancellable (task),
+                           decoded_cb, g_object_ref (task));
 }
 
 void
