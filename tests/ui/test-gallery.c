@@ -244,6 +244,67 @@ no_viewer (gpointer data)
   return find_viewer () == NULL;
 }
 
+typedef struct
+{
+  gboolean     done;
+  SbMediaItem *item;
+} AddWait;
+
+static void
+media_added_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AddWait *wait = user_data;
+  g_autoptr(GError) error = NULL;
+
+  wait->item = sb_library_add_media_finish (SB_LIBRARY (object), result, NULL, &error);
+  g_assert_no_error (error);
+  wait->done = TRUE;
+}
+
+static gboolean
+add_done (gpointer data)
+{
+  return ((AddWait *) data)->done;
+}
+
+typedef struct
+{
+  SbLibrary *library;
+  gint64     id;
+  gboolean   pending;
+  gboolean   found;
+} ThumbWait;
+
+static void
+thumbnail_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  ThumbWait *wait = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = sb_library_load_thumbnail_finish (SB_LIBRARY (object), result, NULL);
+  wait->found = bytes != NULL && g_bytes_get_size (bytes) > 0;
+  wait->pending = FALSE;
+}
+
+/* Polls the library until the item has a stored thumbnail. */
+static gboolean
+thumbnail_stored (gpointer data)
+{
+  ThumbWait *wait = data;
+
+  if (!wait->pending && !wait->found)
+    {
+      wait->pending = TRUE;
+      sb_library_load_thumbnail_async (wait->library, wait->id, NULL, thumbnail_loaded_cb, wait);
+    }
+
+  return wait->found;
+}
+
 static GFile *
 test_image (const char *name)
 {
@@ -345,10 +406,42 @@ test_gallery_import_delete_undo (void)
   g_assert_cmpuint (result.n_duplicates, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
 
+  /* An item stored without a thumbnail gets one made from its original when
+   * its tile is drawn, and the thumbnail is kept. */
+  {
+    SbLibrary *library = sb_application_get_library (app);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(SbMediaItem) item = sb_media_item_new ();
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+    AddWait add = { 0 };
+    ThumbWait thumb = { 0 };
+
+    g_assert_true (g_file_get_contents (g_test_get_filename (G_TEST_DIST, "data", "images", "alpha.webp", NULL),
+                                        &contents, &length, NULL));
+    bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+    sb_media_item_set_kind (item, SB_MEDIA_KIND_IMAGE);
+    sb_media_item_set_mime_type (item, "image/webp");
+    sb_media_item_set_size (item, 300, 200);
+    sb_media_item_set_filename (item, "alpha.webp");
+    sb_library_add_media_async (library, item, bytes, NULL, NULL, media_added_cb, &add);
+    wait_for (add_done, &add, "the item without a thumbnail");
+    g_assert_nonnull (add.item);
+
+    tiles.expected = 4;
+    wait_for (tiles_drawn, &tiles, "four drawn tiles");
+
+    thumb.library = library;
+    thumb.id = sb_media_item_get_id (add.item);
+    wait_for (thumbnail_stored, &thumb, "the regenerated thumbnail to be stored");
+    g_clear_object (&add.item);
+  }
+
   /* Opening an item shows it large. */
   gtk_widget_activate_action (GTK_WIDGET (page), "gallery.open", "x", deleted_id);
   wait_for (viewer_loaded, NULL, "the viewer to show the image");
   g_assert_cmpint (sb_media_item_get_id (sb_media_viewer_get_item (find_viewer ())), ==, deleted_id);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
   gtk_window_close (GTK_WINDOW (find_viewer ()));
   wait_for (no_viewer, NULL, "the viewer to close");
 
