@@ -24,7 +24,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SbBriefRevision, sb_brief_revision, SB, BRIEF_REVISION, GObject)
 
 SbBriefRevision *sb_brief_revision_new              (void);
-/* A deep copy with every id 0 (scenes copied too), for a new revision. */
+/* A deep copy with every id 0 (scenes copied too), for a new revision.
+ * brief-id is kept (the copy is a revision of the same brief, ready for
+ * sb_library_add_revision_async()); number and parent-id are 0. */
 SbBriefRevision *sb_brief_revision_copy             (SbBriefRevision *self);
 
 gint64           sb_brief_revision_get_id           (SbBriefRevision *self);
