@@ -515,7 +515,10 @@ test_autosave_queued (void)
   g_autoptr(GAsyncResult) second = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *rows = NULL;
+  g_autofree char *expected = NULL;
+  guint id_notifies = 0;
 
+  g_signal_connect_swapped (added, "notify::id", G_CALLBACK (count_cb), &id_notifies);
   g_list_store_append (sb_brief_revision_get_scenes (revision), added);
   sb_library_save_revision_async (library, revision, NULL, store_result_cb, &first);
   sb_scene_set_title (added, "Added, then edited");
@@ -526,6 +529,9 @@ test_autosave_queued (void)
   g_assert_true (sb_library_save_revision_finish (library, wait_for (&second), &error));
   g_assert_no_error (error);
   g_assert_cmpint (sb_scene_get_id (added), >, 0);
+  /* Its id never changed: the second save updated the row the first one
+   * inserted (replacing it would drop links to the scene). */
+  g_assert_cmpuint (id_notifies, ==, 1);
 
   /* The results hold the library. */
   g_clear_object (&first);
@@ -534,6 +540,10 @@ test_autosave_queued (void)
 
   rows = query ("SELECT position, title FROM scenes ORDER BY position, id");
   g_assert_cmpstr (rows, ==, "0|Scene A\n1|Added, then edited");
+  g_clear_pointer (&rows, g_free);
+  expected = g_strdup_printf ("%" G_GINT64_FORMAT, sb_scene_get_id (added));
+  rows = query ("SELECT MAX (id) FROM scenes");
+  g_assert_cmpstr (rows, ==, expected);
 }
 
 static void
