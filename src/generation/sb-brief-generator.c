@@ -393,6 +393,9 @@ start_round (GTask      *task,
   data->chat = sb_chat_request_ref (chat);
   g_string_truncate (data->text, 0);
   data->n_scenes = 0;
+  /* The preview starts over with the repaired answer. */
+  if (problems != NULL)
+    report_progress (data);
 
   sb_llm_chain_complete_async (data->chain, chat, g_task_get_cancellable (task),
                                complete_cb, g_object_ref (task));
@@ -639,7 +642,6 @@ sb_brief_generator_generate_async (SbBriefGenerator    *self,
 
   g_return_if_fail (SB_IS_BRIEF_GENERATOR (self));
   g_return_if_fail (request != NULL);
-  g_return_if_fail (request->prompt != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   data = g_new0 (GenerateData, 1);

@@ -600,6 +600,32 @@ test_generate_anthropic (void)
   g_assert_cmpuint (fake_count ("anthropic-messages"), ==, 1);
 }
 
+/* Reference images travel as data URIs; the generator decodes them for the
+ * request, and a broken one is skipped rather than failing the brief. */
+static void
+test_generate_references (void)
+{
+  g_autoptr(SbBriefGenerator) generator = new_generator (SB_PROVIDER_OPENAI, -1);
+  g_autoptr(SbBriefRequest) request = sb_brief_request_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbBriefRevision) revision = NULL;
+  /* A 1x1 PNG. */
+  const char *png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+  fake_reset ();
+  request->prompt = g_strdup ("the same mug, on a desk at sunrise");
+  request->platform = g_strdup ("youtube");
+  g_ptr_array_add (request->reference_images, g_strdup (png));
+  g_ptr_array_add (request->reference_images, g_strdup ("https://example.com/not-a-data-uri.png"));
+  request->reference_note = g_strdup ("frames from a 12 s video");
+  sb_brief_generator_generate_async (generator, request, NULL, NULL, NULL, NULL, store_result_cb, &result);
+  revision = sb_brief_generator_generate_finish (generator, run_until (&result), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_scenes (revision), ==, 6);
+  g_assert_cmpuint (fake_count ("openai-chat"), ==, 1);
+}
+
 static void
 test_generate_fenced (void)
 {
@@ -1058,6 +1084,7 @@ main (int   argc,
       start_fake ();
       g_test_add_func ("/sb/generation/brief/generate/openai", test_generate_openai);
       g_test_add_func ("/sb/generation/brief/generate/anthropic", test_generate_anthropic);
+      g_test_add_func ("/sb/generation/brief/generate/references", test_generate_references);
       g_test_add_func ("/sb/generation/brief/generate/fenced", test_generate_fenced);
       g_test_add_func ("/sb/generation/brief/generate/repair-round", test_repair_round);
       g_test_add_func ("/sb/generation/brief/generate/repair-fails", test_repair_fails);
