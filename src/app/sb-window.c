@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sb-brief-page.h"
 #include "sb-gallery-page.h"
 #include "sb-window.h"
 
@@ -21,6 +22,7 @@ struct _SbWindow
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *stack;
+  SbBriefPage          *brief_page;
   SbGalleryPage        *gallery_page;
   GtkWidget            *demo_banner;
 
@@ -41,7 +43,10 @@ sync_library (SbWindow *self)
   gboolean usable = library != NULL;
 
   if (library != NULL)
-    sb_gallery_page_set_library (self->gallery_page, library);
+    {
+      sb_gallery_page_set_library (self->gallery_page, library);
+      sb_brief_page_set_library (self->brief_page, library);
+    }
   else if (error != NULL)
     sb_gallery_page_set_library_error (self->gallery_page, error);
 
@@ -218,11 +223,13 @@ sb_window_class_init (SbWindowClass *klass)
 
   window_class->close_request = sb_window_close_request;
 
+  g_type_ensure (SB_TYPE_BRIEF_PAGE);
   g_type_ensure (SB_TYPE_GALLERY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, brief_page);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, gallery_page);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, demo_banner);
 

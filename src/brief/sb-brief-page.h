@@ -1,0 +1,48 @@
+/* sb-brief-page.h
+ *
+ * Copyright 2026 The Storyboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "sb-brief-editor.h"
+#include "sb-library-briefs.h"
+#include "sb-revisions-dialog.h"
+
+G_BEGIN_DECLS
+
+#define SB_TYPE_BRIEF_PAGE (sb_brief_page_get_type ())
+
+/* The Brief page: saved briefs in a sidebar, the inputs a brief is written
+ * from, the streamed progress of the LLM, errors with what fixes them, and
+ * the editor of the open brief with refine, revisions and export. */
+G_DECLARE_FINAL_TYPE (SbBriefPage, sb_brief_page, SB, BRIEF_PAGE, GtkWidget)
+
+void               sb_brief_page_set_library           (SbBriefPage *self,
+                                                        SbLibrary   *library);
+
+/* For tests: what the user sees and types into. */
+GtkTextBuffer     *sb_brief_page_get_prompt_buffer     (SbBriefPage *self);
+GtkEditable       *sb_brief_page_get_refine_editable   (SbBriefPage *self);
+SbBriefEditor     *sb_brief_page_get_editor            (SbBriefPage *self);
+/* The brief open in the editor, or NULL. */
+SbBrief           *sb_brief_page_get_brief             (SbBriefPage *self);
+/* "compose" or "editor". */
+const char        *sb_brief_page_get_view              (SbBriefPage *self);
+/* Whether a brief is being written or refined. */
+gboolean           sb_brief_page_is_running            (SbBriefPage *self);
+/* The title of the error shown in the page, or NULL when none is. */
+const char        *sb_brief_page_get_error_title       (SbBriefPage *self);
+/* The line saying which provider wrote the brief when it was not the
+ * chosen one, or "". */
+const char        *sb_brief_page_get_notice            (SbBriefPage *self);
+/* The saved briefs in the sidebar (SbBrief), or NULL while they load. */
+GListModel        *sb_brief_page_get_briefs            (SbBriefPage *self);
+/* The Revisions dialog while it is open, or NULL. */
+SbRevisionsDialog *sb_brief_page_get_revisions_dialog  (SbBriefPage *self);
+
+G_END_DECLS
