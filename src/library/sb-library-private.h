@@ -10,6 +10,8 @@
 /* Shared between the files of src/library and the library's unit tests.
  * Nothing here exposes SQLite: only the C files of src/library include <sqlite3.h>. */
 
+#include "sb-generation-job.h"
+#include "sb-library-jobs.h"
 #include "sb-library.h"
 #include "sb-media-item.h"
 #include "sb-media-list.h"
@@ -92,6 +94,31 @@ void         sb_library_load_rows_async    (SbLibrary           *self,
 GPtrArray   *sb_library_load_rows_finish   (SbLibrary           *self,
                                             GAsyncResult        *result,
                                             GError             **error);
+
+/* Filtered lists and generation jobs (sb-library-jobs.c) */
+
+/* A list showing what @filter selects (its strings are copied). */
+SbMediaList *sb_media_list_new_filtered    (SbLibrary           *library,
+                                            const SbMediaFilter *filter,
+                                            GArray              *entries);
+/* The FTS5 MATCH expression for a user's search text: each word quoted
+ * (double quotes doubled), the last one a prefix.  NULL when the text has
+ * no word at all (empty, spaces, punctuation): such a search matches
+ * nothing. */
+char        *sb_media_filter_build_match   (const char          *search);
+/* Whether row @id is in the trash-free set @filter selects, on the worker
+ * (for what only SQL can tell: the search). */
+void         sb_library_media_matches_async  (SbLibrary           *self,
+                                              gint64               id,
+                                              const SbMediaFilter *filter,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     sb_library_media_matches_finish (SbLibrary           *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+void         sb_generation_job_set_created_at (SbGenerationJob  *self,
+                                               GDateTime        *created_at);
 
 /* Test helpers.  They are not used by the application. */
 

@@ -18,6 +18,7 @@
  * sb_library_rollback() on any error. */
 
 #include "sb-library-db.h"
+#include "sb-library-private.h"
 #include "sb-library.h"
 
 G_BEGIN_DECLS
@@ -57,6 +58,10 @@ void           sb_library_job_return_pointer   (SbLibrary         *self,
 /* Main context (from a done() function). */
 void           sb_library_emit_brief_changed   (SbLibrary         *self,
                                                 gint64             brief_id);
+void           sb_library_emit_media_added     (SbLibrary         *self,
+                                                SbMediaItem       *item);
+void           sb_library_emit_media_changed   (SbLibrary         *self,
+                                                SbMediaItem       *item);
 
 /* Worker thread only. */
 sqlite3       *sb_library_get_db               (SbLibrary         *self);
@@ -73,5 +78,21 @@ gboolean       sb_library_begin_write          (SbLibrary         *self,
 gboolean       sb_library_commit               (SbLibrary         *self,
                                                 GError           **error);
 void           sb_library_rollback             (SbLibrary         *self);
+/* Inside a write transaction: stores a media row with its bytes and
+ * thumbnail exactly like sb_library_add_media_async() (dedup by SHA-256,
+ * restoring a trashed copy).  *out_row is the stored row; *out_added says
+ * whether ::media-added is due. */
+gboolean       sb_library_store_media          (SbLibrary         *self,
+                                                const SbMediaRow  *row,
+                                                GBytes            *data,
+                                                GBytes            *thumbnail,
+                                                SbMediaRow       **out_row,
+                                                gboolean          *out_existed,
+                                                gboolean          *out_added,
+                                                GError           **error);
+/* Row @id, trashed or not; NOT_FOUND if there is none. */
+SbMediaRow    *sb_library_read_media_row       (SbLibrary         *self,
+                                                gint64             id,
+                                                GError           **error);
 
 G_END_DECLS

@@ -60,6 +60,7 @@ enum {
   MEDIA_ADDED,
   MEDIA_REMOVED,
   BRIEF_CHANGED,
+  MEDIA_CHANGED,
   N_SIGNALS
 };
 
@@ -584,6 +585,19 @@ sb_library_class_init (SbLibraryClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  /**
+   * SbLibrary::media-changed:
+   * @item: a loaded item with the new values of a row whose metadata
+   *   changed (e.g. favourite, sb-library-jobs.h); lists fill their own
+   *   item for that id from it
+   */
+  signals[MEDIA_CHANGED] =
+    g_signal_new ("media-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, SB_TYPE_MEDIA_ITEM);
 }
 
 static void
@@ -829,27 +843,34 @@ write_blob (SbLibrary  *self,
   return rc == SQLITE_OK;
 }
 
-static void
-add_run (SbLibrary *self,
-         Job       *job)
+/* Stores @row with @data and @thumbnail inside the caller's write
+ * transaction, deduplicating by SHA-256: bytes already in the library write
+ * nothing (*out_existed), bytes in the trash are taken back out of it.
+ * *out_added says whether ::media-added is due (new or restored). */
+static gboolean
+store_media (SbLibrary         *self,
+             const SbMediaRow  *row,
+             GBytes            *data,
+             GBytes            *thumbnail,
+             SbMediaRow       **out_row,
+             gboolean          *out_existed,
+             gboolean          *out_added,
+             GError           **error)
 {
-  AddInput *input = job->input;
-  SbMediaRow *row = input->row;
-  g_autoptr(AddResult) result = NULL;
   g_autofree char *sha256 = NULL;
   sqlite3_stmt *stmt;
   gint64 id = 0;
   gint64 trashed_at = 0;
-  GError **error = &job->error;
   int rc;
 
-  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, input->data);
+  *out_row = NULL;
+  *out_existed = FALSE;
+  *out_added = FALSE;
 
-  if (!begin_write (self, error))
-    return;
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
 
   if (!(stmt = get_statement (self, "SELECT id, trashed_at FROM media WHERE sha256 = ?1", error)))
-    goto failed;
+    return FALSE;
   sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -859,29 +880,24 @@ add_run (SbLibrary *self,
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      sb_db_set_error (error, self->db, rc);
-      goto failed;
-    }
-
-  result = g_new0 (AddResult, 1);
+    return sb_db_set_error (error, self->db, rc);
 
   if (id != 0 && trashed_at == 0)
     {
       /* Already there: write nothing. */
-      result->existed = TRUE;
+      *out_existed = TRUE;
     }
   else if (id != 0)
     {
       /* In the trash: take it back out, where it was. */
       if (!(stmt = get_statement (self, "UPDATE media SET trashed_at = NULL WHERE id = ?1", error)))
-        goto failed;
+        return FALSE;
       sqlite3_bind_int64 (stmt, 1, id);
       if (!step_done (self, stmt, error))
-        goto failed;
-      if (input->thumbnail != NULL && !store_thumbnail (self, id, input->thumbnail, FALSE, error))
-        goto failed;
-      result->added = TRUE;
+        return FALSE;
+      if (thumbnail != NULL && !store_thumbnail (self, id, thumbnail, FALSE, error))
+        return FALSE;
+      *out_added = TRUE;
     }
   else
     {
@@ -893,14 +909,14 @@ add_run (SbLibrary *self,
                             "?16, ?17, ?18, ?19, ?20)",
                             error);
       if (stmt == NULL)
-        goto failed;
+        return FALSE;
 
       sqlite3_bind_int (stmt, 1, row->kind);
       sqlite3_bind_text (stmt, 2, row->mime_type ? row->mime_type : "application/octet-stream", -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 3, row->width);
       sqlite3_bind_int (stmt, 4, row->height);
       sqlite3_bind_double (stmt, 5, row->duration);
-      sqlite3_bind_int64 (stmt, 6, g_bytes_get_size (input->data));
+      sqlite3_bind_int64 (stmt, 6, g_bytes_get_size (data));
       sqlite3_bind_text (stmt, 7, sha256, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 8, row->origin);
       bind_text_or_null (stmt, 9, row->filename);
@@ -918,32 +934,42 @@ add_run (SbLibrary *self,
       sqlite3_bind_int64 (stmt, 20, g_get_real_time ());
 
       if (!step_done (self, stmt, error))
-        goto failed;
+        return FALSE;
 
       id = sqlite3_last_insert_rowid (self->db);
 
-      if (!write_blob (self, id, input->data, error))
-        goto failed;
+      if (!write_blob (self, id, data, error))
+        return FALSE;
 
-      if (input->thumbnail != NULL && !store_thumbnail (self, id, input->thumbnail, TRUE, error))
-        goto failed;
+      if (thumbnail != NULL && !store_thumbnail (self, id, thumbnail, TRUE, error))
+        return FALSE;
 
-      result->added = TRUE;
+      *out_added = TRUE;
     }
 
-  if (!(result->row = read_row (self, id, error)))
-    goto failed;
+  return (*out_row = read_row (self, id, error)) != NULL;
+}
 
-  if (!commit (self, error))
-    goto failed;
+static void
+add_run (SbLibrary *self,
+         Job       *job)
+{
+  AddInput *input = job->input;
+  g_autoptr(AddResult) result = g_new0 (AddResult, 1);
+
+  if (!begin_write (self, &job->error))
+    return;
+
+  if (!store_media (self, input->row, input->data, input->thumbnail,
+                    &result->row, &result->existed, &result->added, &job->error) ||
+      !commit (self, &job->error))
+    {
+      rollback (self);
+      return;
+    }
 
   job->result = g_steal_pointer (&result);
   job->result_free = add_result_free;
-
-  return;
-
-failed:
-  rollback (self);
 }
 
 static void
@@ -2004,4 +2030,47 @@ sb_library_emit_brief_changed (SbLibrary *self,
   g_return_if_fail (SB_IS_LIBRARY (self));
 
   g_signal_emit (self, signals[BRIEF_CHANGED], 0, brief_id);
+}
+
+void
+sb_library_emit_media_added (SbLibrary   *self,
+                             SbMediaItem *item)
+{
+  g_return_if_fail (SB_IS_LIBRARY (self));
+  g_return_if_fail (SB_IS_MEDIA_ITEM (item));
+
+  g_signal_emit (self, signals[MEDIA_ADDED], 0, item);
+}
+
+void
+sb_library_emit_media_changed (SbLibrary   *self,
+                               SbMediaItem *item)
+{
+  g_return_if_fail (SB_IS_LIBRARY (self));
+  g_return_if_fail (SB_IS_MEDIA_ITEM (item));
+
+  g_signal_emit (self, signals[MEDIA_CHANGED], 0, item);
+}
+
+gboolean
+sb_library_store_media (SbLibrary         *self,
+                        const SbMediaRow  *row,
+                        GBytes            *data,
+                        GBytes            *thumbnail,
+                        SbMediaRow       **out_row,
+                        gboolean          *out_existed,
+                        gboolean          *out_added,
+                        GError           **error)
+{
+  g_assert (!sqlite3_get_autocommit (self->db));
+
+  return store_media (self, row, data, thumbnail, out_row, out_existed, out_added, error);
+}
+
+SbMediaRow *
+sb_library_read_media_row (SbLibrary  *self,
+                           gint64      id,
+                           GError    **error)
+{
+  return read_row (self, id, error);
 }

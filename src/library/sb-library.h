@@ -177,6 +177,8 @@ SbMediaList  *sb_library_list_media_finish       (SbLibrary           *self,
 /* Signals (main context of sb_library_open_async):
  *   ::media-added    (SbMediaItem *item)  -- loaded item, new or restored
  *   ::media-removed  (gint64 id)          -- trashed or purged
+ *   ::media-changed  (SbMediaItem *item)  -- loaded item with a row's new
+ *                                            metadata (e.g. favourite)
  * They are emitted before the callback of the call that caused them runs. */
 
 G_END_DECLS

@@ -34,10 +34,18 @@ struct _SbMediaList
   GHashTable  *items;          /* gint64 * -> SbMediaItem * (weak) */
   GHashTable  *pending;        /* gint64 * set */
   GQueue       cached_pages;   /* GPtrArray of SbMediaItem, most recent first */
+  GHashTable  *checks;         /* gint64 * -> serial of the latest match check */
+  char        *search;         /* NULL = no search */
   gulong       added_handler;
   gulong       removed_handler;
+  gulong       changed_handler;
 
+  /* The filter */
   SbMediaKind  kind;
+  gint64       brief_id;
+  gboolean     favourites_only;
+  gboolean     match_nothing;  /* a search without a word in it */
+  guint        check_serial;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -266,17 +274,30 @@ find_insert_position (SbMediaList *self,
   return lo;
 }
 
+/* What can be told from the item itself: everything but the search. */
+static gboolean
+matches_locally (SbMediaList      *self,
+                 const SbMediaRow *row)
+{
+  if (row->trashed_at != 0 || self->match_nothing)
+    return FALSE;
+  if (self->kind != SB_MEDIA_KIND_ANY && row->kind != self->kind)
+    return FALSE;
+  if (self->brief_id > 0 && row->brief_id != self->brief_id)
+    return FALSE;
+  if (self->favourites_only && !row->favourite)
+    return FALSE;
+
+  return TRUE;
+}
+
 static void
-on_library_media_added (SbMediaList *self,
-                        SbMediaItem *item,
-                        SbLibrary   *library)
+insert_item (SbMediaList *self,
+             SbMediaItem *item)
 {
   SbMediaListEntry entry;
   SbMediaItem *existing;
   guint position;
-
-  if (self->kind != SB_MEDIA_KIND_ANY && sb_media_item_get_kind (item) != self->kind)
-    return;
 
   entry.id = sb_media_item_get_id (item);
   entry.created_at = sb_media_item_get_created_at_us (item);
@@ -304,19 +325,142 @@ on_library_media_added (SbMediaList *self,
 }
 
 static void
-on_library_media_removed (SbMediaList *self,
-                          gint64       id,
-                          SbLibrary   *library)
+remove_at (SbMediaList *self,
+           guint        position)
 {
-  guint position = sb_media_list_find (self, id);
-
-  if (position == G_MAXUINT)
-    return;
-
   g_array_remove_index (self->entries, position);
 
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+/* Only SQL can tell whether an item matches the search: ask the worker,
+ * and insert the item if the answer is yes and still the latest word on
+ * it (a removal or a newer check in the meantime wins). */
+typedef struct
+{
+  SbMediaList *list;
+  SbMediaItem *item;
+  guint        serial;
+} MatchCheck;
+
+static void
+match_check_free (MatchCheck *check)
+{
+  g_object_unref (check->list);
+  g_object_unref (check->item);
+  g_free (check);
+}
+
+static void
+match_checked_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  MatchCheck *check = user_data;
+  SbMediaList *self = check->list;
+  gint64 id = sb_media_item_get_id (check->item);
+  g_autoptr(GError) error = NULL;
+  gboolean matches;
+  gpointer serial;
+
+  matches = sb_library_media_matches_finish (SB_LIBRARY (object), result, &error);
+  if (error != NULL)
+    g_debug ("Could not check an item against the search: %s", error->message);
+
+  if (g_hash_table_lookup_extended (self->checks, &id, NULL, &serial) &&
+      GPOINTER_TO_UINT (serial) == check->serial)
+    {
+      g_hash_table_remove (self->checks, &id);
+      if (matches)
+        insert_item (self, check->item);
+    }
+
+  match_check_free (check);
+}
+
+static void
+check_and_insert (SbMediaList *self,
+                  SbMediaItem *item)
+{
+  SbMediaFilter filter = {
+    .kind = self->kind,
+    .brief_id = self->brief_id,
+    .favourites_only = self->favourites_only,
+    .search = self->search,
+  };
+  MatchCheck *check;
+
+  if (self->search == NULL)
+    {
+      insert_item (self, item);
+      return;
+    }
+
+  check = g_new0 (MatchCheck, 1);
+  check->list = g_object_ref (self);
+  check->item = g_object_ref (item);
+  check->serial = ++self->check_serial;
+  g_hash_table_insert (self->checks, dup_id (sb_media_item_get_id (item)),
+                       GUINT_TO_POINTER (check->serial));
+
+  sb_library_media_matches_async (self->library, sb_media_item_get_id (item), &filter,
+                                  NULL, match_checked_cb, check);
+}
+
+static void
+on_library_media_added (SbMediaList *self,
+                        SbMediaItem *item,
+                        SbLibrary   *library)
+{
+  g_autoptr(SbMediaRow) row = sb_media_item_dup_row (item);
+
+  if (!matches_locally (self, row))
+    return;
+
+  if (sb_media_list_find (self, row->id) != G_MAXUINT)
+    return;
+
+  check_and_insert (self, item);
+}
+
+static void
+on_library_media_changed (SbMediaList *self,
+                          SbMediaItem *item,
+                          SbLibrary   *library)
+{
+  g_autoptr(SbMediaRow) row = sb_media_item_dup_row (item);
+  SbMediaItem *existing = g_hash_table_lookup (self->items, &row->id);
+  guint position = sb_media_list_find (self, row->id);
+  gboolean matches = matches_locally (self, row);
+
+  /* Whoever holds our item for this row sees the new values. */
+  if (existing != NULL && existing != item)
+    sb_media_item_fill_from (existing, row);
+
+  if (position != G_MAXUINT && !matches)
+    remove_at (self, position);
+  else if (position == G_MAXUINT && matches)
+    check_and_insert (self, existing != NULL ? existing : item);
+  else if (!matches)
+    g_hash_table_remove (self->checks, &row->id);
+}
+
+static void
+on_library_media_removed (SbMediaList *self,
+                          gint64       id,
+                          SbLibrary   *library)
+{
+  guint position;
+
+  /* An answer still on its way no longer counts. */
+  g_hash_table_remove (self->checks, &id);
+
+  position = sb_media_list_find (self, id);
+  if (position == G_MAXUINT)
+    return;
+
+  remove_at (self, position);
 }
 
 static void
@@ -328,6 +472,7 @@ sb_media_list_dispose (GObject *object)
     {
       g_clear_signal_handler (&self->added_handler, self->library);
       g_clear_signal_handler (&self->removed_handler, self->library);
+      g_clear_signal_handler (&self->changed_handler, self->library);
     }
 
   /* May finalize items, which drops them from self->items. */
@@ -351,6 +496,8 @@ sb_media_list_finalize (GObject *object)
 
   g_clear_pointer (&self->items, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->checks, g_hash_table_unref);
+  g_clear_pointer (&self->search, g_free);
   g_clear_pointer (&self->entries, g_array_unref);
 
   G_OBJECT_CLASS (sb_media_list_parent_class)->finalize (object);
@@ -406,25 +553,38 @@ sb_media_list_init (SbMediaList *self)
 {
   self->items = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->checks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_queue_init (&self->cached_pages);
 }
 
 SbMediaList *
-sb_media_list_new (SbLibrary   *library,
-                   SbMediaKind  kind,
-                   GArray      *entries)
+sb_media_list_new_filtered (SbLibrary           *library,
+                            const SbMediaFilter *filter,
+                            GArray              *entries)
 {
   SbMediaList *self;
 
   g_return_val_if_fail (SB_IS_LIBRARY (library), NULL);
+  g_return_val_if_fail (filter != NULL, NULL);
   g_return_val_if_fail (entries != NULL, NULL);
   g_return_val_if_fail (g_array_get_element_size (entries) == sizeof (SbMediaListEntry), NULL);
 
   self = g_object_new (SB_TYPE_MEDIA_LIST, NULL);
   /* The list keeps the library alive; the library never refs lists. */
   self->library = g_object_ref (library);
-  self->kind = kind;
+  self->kind = filter->kind;
+  self->brief_id = filter->brief_id;
+  self->favourites_only = filter->favourites_only;
   self->entries = g_array_ref (entries);
+
+  if (filter->search != NULL && filter->search[0] != '\0')
+    {
+      g_autofree char *match = sb_media_filter_build_match (filter->search);
+
+      /* Same rule as the ids query: a search without a word matches nothing. */
+      self->match_nothing = match == NULL;
+      self->search = g_strdup (filter->search);
+    }
 
   self->added_handler =
     g_signal_connect_object (library, "media-added",
@@ -434,8 +594,22 @@ sb_media_list_new (SbLibrary   *library,
     g_signal_connect_object (library, "media-removed",
                              G_CALLBACK (on_library_media_removed),
                              self, G_CONNECT_SWAPPED);
+  self->changed_handler =
+    g_signal_connect_object (library, "media-changed",
+                             G_CALLBACK (on_library_media_changed),
+                             self, G_CONNECT_SWAPPED);
 
   return self;
+}
+
+SbMediaList *
+sb_media_list_new (SbLibrary   *library,
+                   SbMediaKind  kind,
+                   GArray      *entries)
+{
+  SbMediaFilter filter = { .kind = kind };
+
+  return sb_media_list_new_filtered (library, &filter, entries);
 }
 
 guint

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sb-library-jobs.h"
 #include "sb-library-private.h"
 #include "sb-library.h"
 
@@ -396,7 +397,9 @@ test_default_file (void)
 }
 
 static const char *expected_tables =
-  "brief_revisions\nbriefs\ncache\ngeneration_jobs\nmedia\nmedia_blobs\nscenes\nthumbnails";
+  "brief_revisions\nbriefs\ncache\ngeneration_jobs\nmedia\nmedia_blobs\n"
+  "media_fts\nmedia_fts_config\nmedia_fts_data\nmedia_fts_docsize\nmedia_fts_idx\n"
+  "scenes\nthumbnails";
 
 static void
 test_open_create (void)
@@ -495,6 +498,61 @@ static const char seed_v1[] =
   "  VALUES (5, 'image', 'replicate', 'flux', '{}', 7, 11, 'succeeded', 1, 2, 42);"
   "INSERT INTO cache (key, json, fetched_at) VALUES ('models', '[]', 99);";
 
+static SbMediaList *
+search_media (SbLibrary  *library,
+              const char *search)
+{
+  SbMediaFilter filter = { .kind = SB_MEDIA_KIND_ANY, .search = search };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SbMediaList *list;
+
+  sb_library_list_media_filtered_async (library, &filter, NULL, store_result_cb, &result);
+  list = sb_library_list_media_filtered_finish (library, wait_for (&result), &error);
+  g_assert_no_error (error);
+
+  return list;
+}
+
+/* Ids of a search's results, newest first: "43,42". */
+static char *
+search_ids (SbLibrary  *library,
+            const char *search)
+{
+  g_autoptr(SbMediaList) list = search_media (library, search);
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    {
+      g_autoptr(SbMediaItem) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", sb_media_item_get_id (item));
+    }
+
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+static void
+assert_search (SbLibrary  *library,
+               const char *search,
+               const char *expected_ids)
+{
+  g_autofree char *ids = search_ids (library, search);
+
+  g_assert_cmpstr (ids, ==, expected_ids);
+}
+
+/* The FTS index agrees with the media table (an out-of-sync external
+ * content index fails this with SQLITE_CORRUPT_VTAB). */
+static void
+assert_fts_consistent (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  sb_library_test_exec (path, "INSERT INTO media_fts (media_fts, rank) VALUES ('integrity-check', 1)", &error);
+  g_assert_no_error (error);
+}
+
 static void
 check_from_1 (SbLibrary  *library,
               const char *path)
@@ -550,6 +608,13 @@ check_from_1 (SbLibrary  *library,
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (thumbnail, NULL), g_bytes_get_size (thumbnail),
                    expected_thumbnail, sizeof expected_thumbnail);
+
+  /* Migration 2 indexed the rows that were already there. */
+  assert_search (library, "sunrise", "42");
+  assert_search (library, "sunr", "42");
+  assert_search (library, "FLUX", "42");
+  assert_search (library, "sunrise.png", "42");
+  assert_search (library, "sunset", "");
 }
 
 static void
@@ -559,12 +624,68 @@ check_from_1_closed (const char *path)
   assert_query (path, "SELECT number, content FROM brief_revisions", "1|{\"scenes\":[]}");
   assert_query (path, "SELECT title, chosen_media_id FROM scenes", "Opening|43");
   assert_query (path, "SELECT status, media_id FROM generation_jobs", "succeeded|42");
+  /* generation_jobs was rebuilt by migration 2, keeping its rows. */
+  assert_query (path, "SELECT id, kind, provider, model, brief_id, scene_id, created_at, updated_at, "
+                "batch_id IS NULL, source_media_id IS NULL FROM generation_jobs",
+                "5|image|replicate|flux|7|11|1|2|1|1");
   assert_query (path, "SELECT key, json, fetched_at FROM cache", "models|[]|99");
+  assert_query (path, "SELECT rowid FROM media_fts WHERE media_fts MATCH 'sunrise'", "42");
+}
+
+/* Version 2 rows: media with searchable provenance, jobs in the statuses
+ * version 2 added, with a batch id and a source image. */
+static const char seed_v2[] =
+  "INSERT INTO briefs (id, title, prompt, created_at, updated_at) VALUES (7, 'Launch', 'A teaser', 1000, 2000);"
+  "INSERT INTO brief_revisions (id, brief_id, number, content, created_at) VALUES (3, 7, 1, '{}', 1500);"
+  "INSERT INTO scenes (id, revision_id, position, title) VALUES (11, 3, 0, 'Opening');"
+  "INSERT INTO media (id, kind, mime_type, byte_size, sha256, origin, filename, brief_id, prompt, model, created_at)"
+  "  VALUES (42, 1, 'image/png', 5, 'aaaa', 1, 'harbour.png', 7, 'a foggy harbour', 'black-forest-labs/flux', 10);"
+  "INSERT INTO media_blobs (media_id, data) VALUES (42, X'0102030405');"
+  "INSERT INTO media (id, kind, mime_type, byte_size, sha256, origin, filename, prompt, created_at)"
+  "  VALUES (43, 2, 'video/mp4', 3, 'bbbb', 1, 'waves.mp4', 'waves at night', 20);"
+  "INSERT INTO media_blobs (media_id, data) VALUES (43, X'0A0B0C');"
+  "INSERT INTO generation_jobs (id, batch_id, kind, provider, model, input, revision_id, scene_id,"
+  "                             source_media_id, prediction_id, status, created_at, updated_at)"
+  "  VALUES (5, 'b1', 'video', 'replicate', 'wan', '{\"seed\":1}', 3, 11, 42, 'p5', 'downloading', 5, 6),"
+  "         (6, 'b1', 'image', 'replicate', 'flux', '{}', 3, 11, NULL, NULL, 'interrupted', 4, 6),"
+  "         (7, 'b1', 'image', 'replicate', 'flux', '{}', 3, 11, NULL, NULL, 'starting', 3, 6);";
+
+static void
+check_from_2 (SbLibrary  *library,
+              const char *path)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GListModel) jobs = NULL;
+  g_autoptr(SbGenerationJob) first = NULL;
+  g_autoptr(SbGenerationJob) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  assert_search (library, "harb", "42");
+  assert_search (library, "flux", "42");
+  assert_search (library, "waves", "43");
+  assert_search (library, "a", "43,42");
+
+  /* Unfinished, oldest first: the interrupted one is terminal. */
+  sb_library_list_unfinished_jobs_async (library, NULL, store_result_cb, &result);
+  jobs = sb_library_list_unfinished_jobs_finish (library, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 2);
+  first = g_list_model_get_item (jobs, 0);
+  second = g_list_model_get_item (jobs, 1);
+  g_assert_cmpint (sb_generation_job_get_id (first), ==, 7);
+  g_assert_cmpint (sb_generation_job_get_status (first), ==, SB_JOB_STARTING);
+  g_assert_cmpint (sb_generation_job_get_id (second), ==, 5);
+  g_assert_cmpint (sb_generation_job_get_status (second), ==, SB_JOB_DOWNLOADING);
+  g_assert_cmpint (sb_generation_job_get_kind (second), ==, SB_MEDIA_KIND_VIDEO);
+  g_assert_cmpstr (sb_generation_job_get_batch_id (second), ==, "b1");
+  g_assert_cmpint (sb_generation_job_get_source_media_id (second), ==, 42);
+  g_assert_cmpstr (sb_generation_job_get_input (second), ==, "{\"seed\":1}");
 }
 
 static const MigrationCase migration_cases[] = {
   { 0, NULL, check_from_0 },
   { 1, seed_v1, check_from_1 },
+  { 2, seed_v2, check_from_2 },
 };
 
 static void
@@ -608,6 +729,7 @@ test_migrate (gconstpointer data)
   assert_query (path, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name", expected_tables);
   assert_query (path, "PRAGMA foreign_key_check", "");
   assert_query (path, "PRAGMA integrity_check", "ok");
+  assert_fts_consistent (path);
 
   if (mc->from_version == 1)
     check_from_1_closed (path);
