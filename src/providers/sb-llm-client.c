@@ -544,6 +544,20 @@ append_text (SbChatStream *self,
     self->delta_func (text, self->delta_data);
 }
 
+/* Structured output asked for through a forced tool streams as the tool's
+ * arguments: that JSON is the answer, so it reaches the delta func too. */
+static void
+append_tool_arguments (SbChatStream *self,
+                       const char   *json)
+{
+  if (json == NULL || *json == '\0')
+    return;
+
+  g_string_append (self->tool_arguments, json);
+  if (self->delta_func != NULL)
+    self->delta_func (json, self->delta_data);
+}
+
 /* An in-band error object: {"code": 429 | "server_error", "message": ...}
  * or Anthropic's {"type": "overloaded_error", "message": ...}. */
 static GError *
@@ -625,8 +639,7 @@ feed_openai (SbChatStream  *self,
           function = sb_json_get_object (json_node_get_object (call_node), "function");
           if (sb_json_get_string (function, "name") != NULL && self->result->tool_name == NULL)
             self->result->tool_name = g_strdup (sb_json_get_string (function, "name"));
-          if (sb_json_get_string (function, "arguments") != NULL)
-            g_string_append (self->tool_arguments, sb_json_get_string (function, "arguments"));
+          append_tool_arguments (self, sb_json_get_string (function, "arguments"));
         }
 
       finish = sb_json_get_string (choice, "finish_reason");
@@ -694,9 +707,8 @@ feed_anthropic (SbChatStream  *self,
       if (g_strcmp0 (delta_type, "text_delta") == 0)
         append_text (self, sb_json_get_string (delta, "text"));
       else if (g_strcmp0 (delta_type, "input_json_delta") == 0 &&
-               sb_json_get_int (data, "index") == self->tool_index &&
-               sb_json_get_string (delta, "partial_json") != NULL)
-        g_string_append (self->tool_arguments, sb_json_get_string (delta, "partial_json"));
+               sb_json_get_int (data, "index") == self->tool_index)
+        append_tool_arguments (self, sb_json_get_string (delta, "partial_json"));
     }
   else if (g_str_equal (type, "message_delta"))
     {

@@ -51,7 +51,9 @@ void           sb_chat_request_set_max_tokens  (SbChatRequest   *self,
                                                 guint            max_tokens);
 void           sb_chat_request_set_temperature (SbChatRequest   *self,
                                                 double           temperature);
-/* When set, the answer is streamed over SSE and each text piece passed on. */
+/* When set, the answer is streamed over SSE and each piece passed on: text,
+ * or the JSON arguments of the tool that carries structured output
+ * (Anthropic's forced tool, OpenAI tool calls) as they arrive. */
 void           sb_chat_request_set_delta_func  (SbChatRequest   *self,
                                                 SbChatDeltaFunc  func,
                                                 gpointer         user_data,

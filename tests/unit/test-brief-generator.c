@@ -589,15 +589,21 @@ test_generate_anthropic (void)
   g_autoptr(GPtrArray) failures = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SbBriefRevision) revision = NULL;
+  Progress progress = { g_array_new (FALSE, FALSE, sizeof (guint)), };
 
   fake_reset ();
-  revision = generate (generator, "a paper boat crossing a city", NULL, NULL, &failures, &error);
+  revision = generate (generator, "a paper boat crossing a city", &progress, NULL, &failures, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (sb_brief_revision_get_provider (revision), ==, "anthropic");
   g_assert_true (g_str_has_prefix (sb_brief_revision_get_model (revision), "claude"));
   g_assert_cmpuint (n_scenes (revision), ==, 6);
   g_assert_cmpuint (failures->len, ==, 0);
   g_assert_cmpuint (fake_count ("anthropic-messages"), ==, 1);
+
+  /* The brief arrives as the forced tool's JSON: it streams too. */
+  assert_counts_increase (&progress);
+  g_assert_true (progress.text_grew);
+  g_array_unref (progress.counts);
 }
 
 /* Reference images travel as data URIs; the generator decodes them for the
