@@ -16,7 +16,9 @@ G_BEGIN_DECLS
 #define SB_TYPE_MEDIA_LIST (sb_media_list_get_type ())
 
 /* A GListModel of SbMediaItem, newest first.  Created by
- * sb_library_list_media_async().  get_item() never blocks: it returns an item
+ * sb_library_list_media_async() or, with a filter (kind, brief, favourites,
+ * full-text search), sb_library_list_media_filtered_async(); it follows the
+ * library's signals and keeps showing what its filter selects.  get_item() never blocks: it returns an item
  * whose :loaded is FALSE until its page has been read on the library's
  * worker, then fills it in.  Holds only a bounded number of loaded pages. */
 G_DECLARE_FINAL_TYPE (SbMediaList, sb_media_list, SB, MEDIA_LIST, GObject)
