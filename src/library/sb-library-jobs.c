@@ -1144,6 +1144,22 @@ sb_media_filter_build_match (const char *search)
   return g_string_free (g_steal_pointer (&match), FALSE);
 }
 
+gboolean
+sb_media_filter_has_search (const SbMediaFilter *filter)
+{
+  g_return_val_if_fail (filter != NULL, FALSE);
+
+  if (filter->search == NULL)
+    return FALSE;
+
+  /* Clearing the entry, or typing a space, is no search yet. */
+  for (const char *p = filter->search; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return TRUE;
+
+  return FALSE;
+}
+
 typedef struct
 {
   SbMediaKind  kind;
@@ -1170,7 +1186,7 @@ filter_input_new (const SbMediaFilter *filter)
   input->brief_id = filter->brief_id;
   input->favourites_only = filter->favourites_only;
 
-  if (filter->search != NULL && filter->search[0] != '\0')
+  if (sb_media_filter_has_search (filter))
     {
       input->match = sb_media_filter_build_match (filter->search);
       input->match_nothing = input->match == NULL;

@@ -101,6 +101,8 @@ GPtrArray   *sb_library_load_rows_finish   (SbLibrary           *self,
 SbMediaList *sb_media_list_new_filtered    (SbLibrary           *library,
                                             const SbMediaFilter *filter,
                                             GArray              *entries);
+/* Whether @filter's search has anything but white space in it. */
+gboolean     sb_media_filter_has_search    (const SbMediaFilter *filter);
 /* The FTS5 MATCH expression for a user's search text: each word quoted
  * (double quotes doubled), the last one a prefix.  NULL when the text has
  * no word at all (empty, spaces, punctuation): such a search matches

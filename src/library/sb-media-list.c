@@ -577,7 +577,7 @@ sb_media_list_new_filtered (SbLibrary           *library,
   self->favourites_only = filter->favourites_only;
   self->entries = g_array_ref (entries);
 
-  if (filter->search != NULL && filter->search[0] != '\0')
+  if (sb_media_filter_has_search (filter))
     {
       g_autofree char *match = sb_media_filter_build_match (filter->search);
 

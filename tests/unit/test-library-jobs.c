@@ -1096,7 +1096,7 @@ test_filter_search (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = default_path ();
   static const char * const nothing[] = {
-    "...", "\"", "*", "-", "( )", "\"\" * ^ :", "   ",
+    "...", "\"", "*", "-", "( )", "\"\" * ^ :", " . ",
   };
 
   add_fixture (library, &f);
@@ -1158,11 +1158,13 @@ test_filter_search (void)
       assert_list (list, "");
     }
 
-  /* An empty search is no search. */
+  /* An empty or blank search is no search. */
   {
-    g_autoptr(SbMediaList) list = list_filtered (library, SB_MEDIA_KIND_ANY, 0, FALSE, "");
+    g_autoptr(SbMediaList) empty = list_filtered (library, SB_MEDIA_KIND_ANY, 0, FALSE, "");
+    g_autoptr(SbMediaList) blank = list_filtered (library, SB_MEDIA_KIND_ANY, 0, FALSE, " \t ");
 
-    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 4);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (empty)), ==, 4);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (blank)), ==, 4);
   }
 
   /* The index follows deletions (the purge goes through the trigger). */
