@@ -465,6 +465,9 @@ struct _FakeStream
   gboolean split;
   guint split_delay_ms;
   gboolean done;
+  gboolean raw;       /* write HTTP by hand on the stolen connection */
+  GIOStream *io;
+  char *content_type;
 };
 
 static void
@@ -480,6 +483,10 @@ stream_free (FakeStream *stream)
   g_clear_handle_id (&stream->source, g_source_remove);
   g_queue_clear_full (&stream->items, (GDestroyNotify) stream_item_free);
   g_clear_object (&stream->msg);
+  if (stream->io != NULL)
+    g_io_stream_close (stream->io, NULL, NULL);
+  g_clear_object (&stream->io);
+  g_free (stream->content_type);
   g_free (stream);
 }
 
@@ -512,6 +519,25 @@ close_connection (SoupServerMessage *msg,
   g_object_unref (msg);
 }
 
+/* Chunked framing by hand; FALSE when the client has gone away. */
+static gboolean
+raw_write (FakeStream *stream,
+           GBytes     *bytes,
+           gboolean    last)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (stream->io);
+  gsize size = bytes ? g_bytes_get_size (bytes) : 0;
+  g_autofree char *head = g_strdup_printf ("%" G_GSIZE_MODIFIER "x\r\n", size);
+
+  if (size == 0 && !last)
+    return TRUE;
+  if (!g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL) ||
+      (size > 0 && !g_output_stream_write_all (out, g_bytes_get_data (bytes, NULL), size, NULL, NULL, NULL)) ||
+      !g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, NULL))
+    return FALSE;
+  return g_output_stream_flush (out, NULL, NULL);
+}
+
 static gboolean
 stream_step (gpointer data)
 {
@@ -519,6 +545,38 @@ stream_step (gpointer data)
   StreamItem *item;
 
   stream->source = 0;
+
+  if (stream->raw)
+    {
+      while ((item = g_queue_pop_head (&stream->items)) != NULL)
+        {
+          gboolean ok = TRUE;
+
+          if (item->kind == ITEM_DELAY)
+            {
+              stream->source = g_timeout_add (item->delay_ms, stream_step, stream);
+              stream_item_free (item);
+              return G_SOURCE_REMOVE;
+            }
+          if (item->kind == ITEM_CLOSE)
+            {
+              /* Hang up without the terminating chunk. */
+              stream_item_free (item);
+              stream_free (stream);
+              return G_SOURCE_REMOVE;
+            }
+          ok = raw_write (stream, item->bytes, FALSE);
+          stream_item_free (item);
+          if (!ok)
+            {
+              stream_free (stream);
+              return G_SOURCE_REMOVE;
+            }
+        }
+      raw_write (stream, NULL, TRUE);
+      stream_free (stream);
+      return G_SOURCE_REMOVE;
+    }
 
   while ((item = g_queue_pop_head (&stream->items)) != NULL)
     {
@@ -545,7 +603,8 @@ stream_step (gpointer data)
         {
           /* Hand out 1-9 bytes now, keep the rest for after a short pause. */
           gsize size = g_bytes_get_size (item->bytes);
-          gsize piece = MIN (size, (gsize) g_random_int_range (1, 10));
+          gsize want = (gsize) g_random_int_range (1, 10);
+          gsize piece = MIN (size, want);
           StreamItem *rest = g_new0 (StreamItem, 1);
           StreamItem *pause = g_new0 (StreamItem, 1);
           GBytes *head = g_bytes_new_from_bytes (item->bytes, 0, piece);
@@ -596,6 +655,7 @@ fake_stream_new (FakeServer        *self,
   g_queue_init (&stream->items);
   stream->split = fake_faults_has (faults, "split");
   stream->split_delay_ms = (guint) fake_faults_double (faults, "split", 3);
+  stream->content_type = g_strdup (content_type);
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_message_headers_set_content_type (headers, content_type, NULL);
@@ -642,22 +702,48 @@ fake_stream_add_delay (FakeStream *stream,
   g_queue_push_tail (&stream->items, item);
 }
 
+/* A stream that ends in a hang-up is written by hand: libsoup would
+ * otherwise finish the chunked body properly. */
 void
 fake_stream_add_close (FakeStream *stream)
 {
   StreamItem *item = g_new0 (StreamItem, 1);
 
-  /* Give libsoup time to flush what was appended before the cut. */
-  fake_stream_add_delay (stream, 150);
   item->kind = ITEM_CLOSE;
   g_queue_push_tail (&stream->items, item);
+  stream->raw = TRUE;
+}
+
+static gboolean
+raw_begin (gpointer data)
+{
+  FakeStream *stream = data;
+  g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\n"
+                                           "Content-Type: %s\r\n"
+                                           "Cache-Control: no-cache\r\n"
+                                           "Transfer-Encoding: chunked\r\n"
+                                           "Connection: close\r\n\r\n",
+                                           stream->content_type);
+  SoupServerMessage *msg = g_steal_pointer (&stream->msg);
+
+  stream->source = 0;
+  g_signal_handlers_disconnect_by_data (msg, stream);
+  stream->io = soup_server_message_steal_connection (msg);
+  g_object_unref (msg);
+  if (stream->io == NULL ||
+      !g_output_stream_write_all (g_io_stream_get_output_stream (stream->io), head, strlen (head), NULL, NULL, NULL))
+    {
+      stream_free (stream);
+      return G_SOURCE_REMOVE;
+    }
+  return stream_step (stream);
 }
 
 void
 fake_stream_start (FakeStream *stream)
 {
   soup_server_message_pause (stream->msg);
-  stream->source = g_idle_add (stream_step, stream);
+  stream->source = g_idle_add (stream->raw ? raw_begin : stream_step, stream);
 }
 
 /* ---- downloads --------------------------------------------------------- */

@@ -10,8 +10,10 @@
 
 #define G_LOG_DOMAIN "sb-fake-providers"
 
+#include <gio/gunixinputstream.h>
 #include <glib-unix.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "fake-server.h"
@@ -110,7 +112,7 @@ log_request (FakeServer        *self,
   g_object_set_data_full (G_OBJECT (msg), "fake-log-entry", json_object_ref (entry),
                           (GDestroyNotify) json_object_unref);
   g_signal_connect_data (msg, "finished", G_CALLBACK (log_finished), entry,
-                         (GClosureNotify) json_object_unref, 0);
+                         (GClosureNotify) (void (*) (void)) json_object_unref, 0);
   return entry;
 }
 
@@ -209,6 +211,19 @@ server_cb (SoupServer        *server,
                     "{\"detail\":\"Not found.\",\"status\":404}");
 }
 
+static void
+stdin_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    g_main_loop_quit (data);
+  else
+    g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 256, G_PRIORITY_DEFAULT, NULL, stdin_read_cb, data);
+}
+
 static gboolean
 quit_cb (gpointer data)
 {
@@ -235,6 +250,8 @@ main (int   argc,
   double create_limit = 600;
   double other_limit = 3000;
   int max_image_side = 4096;
+  gboolean exit_on_stdin_eof = FALSE;
+  g_autoptr(GInputStream) stdin_stream = NULL;
   FakeServer self = { 0 };
   GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (default: a free one)", "N" },
@@ -248,6 +265,7 @@ main (int   argc,
     { "create-limit", 0, 0, G_OPTION_ARG_DOUBLE, &create_limit, "Replicate creates per minute (600)", "N" },
     { "rate-limit", 0, 0, G_OPTION_ARG_DOUBLE, &other_limit, "Other Replicate requests per minute (3000)", "N" },
     { "max-image-side", 0, 0, G_OPTION_ARG_INT, &max_image_side, "Clamp generated images to this size (4096)", "PX" },
+    { "exit-on-stdin-eof", 0, 0, G_OPTION_ARG_NONE, &exit_on_stdin_eof, "Quit when stdin closes (the parent died)", NULL },
     { NULL }
   };
   GSList *uris;
@@ -311,6 +329,11 @@ main (int   argc,
   self.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, quit_cb, self.loop);
   g_unix_signal_add (SIGINT, quit_cb, self.loop);
+  if (exit_on_stdin_eof)
+    {
+      stdin_stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+      g_input_stream_read_bytes_async (stdin_stream, 256, G_PRIORITY_DEFAULT, NULL, stdin_read_cb, self.loop);
+    }
   g_main_loop_run (self.loop);
 
   soup_server_disconnect (self.server);
