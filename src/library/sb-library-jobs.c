@@ -547,7 +547,7 @@ complete_job_run (SbLibrary    *self,
 
   stmt = sb_library_get_statement (self,
                                    "UPDATE generation_jobs SET status = 'succeeded', media_id = ?2, "
-                                   "completed_at = ?3, updated_at = ?3 WHERE id = ?1",
+                                   "last_error = NULL, completed_at = ?3, updated_at = ?3 WHERE id = ?1",
                                    error);
   if (stmt == NULL)
     goto failed;
@@ -610,6 +610,8 @@ complete_job_done (SbLibrary    *self,
   g_object_freeze_notify (G_OBJECT (object));
   sb_generation_job_set_media_id (object, result->row->id);
   sb_generation_job_set_completed_at (object, completed_at);
+  /* An earlier attempt's error no longer applies. */
+  sb_generation_job_set_last_error (object, NULL);
   sb_generation_job_set_status (object, SB_JOB_SUCCEEDED);
   g_object_thaw_notify (G_OBJECT (object));
 

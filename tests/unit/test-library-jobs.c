@@ -664,6 +664,7 @@ test_complete (void)
   sb_generation_job_set_model_version (job, "v9");
   sb_generation_job_set_prediction_id (job, "pred-1");
   sb_generation_job_set_status (job, SB_JOB_DOWNLOADING);
+  sb_generation_job_set_last_error (job, "Timed out, retrying");
   update_job (library, job, &error);
   g_assert_no_error (error);
 
@@ -696,9 +697,10 @@ test_complete (void)
   g_assert_cmpint (sb_generation_job_get_status (job), ==, SB_JOB_SUCCEEDED);
   g_assert_cmpint (sb_generation_job_get_media_id (job), ==, id);
   g_assert_cmpint (to_unix_usec (sb_generation_job_get_completed_at (job)), >=, before);
-  expected = g_strdup_printf ("succeeded|%" G_GINT64_FORMAT "|1", id);
+  g_assert_null (sb_generation_job_get_last_error (job));
+  expected = g_strdup_printf ("succeeded|%" G_GINT64_FORMAT "|1|1", id);
   {
-    g_autofree char *sql = g_strdup_printf ("SELECT status, media_id, completed_at = %" G_GINT64_FORMAT
+    g_autofree char *sql = g_strdup_printf ("SELECT status, media_id, last_error IS NULL, completed_at = %" G_GINT64_FORMAT
                                             " FROM generation_jobs WHERE id = %" G_GINT64_FORMAT,
                                             to_unix_usec (sb_generation_job_get_completed_at (job)),
                                             sb_generation_job_get_id (job));
