@@ -1108,8 +1108,6 @@ created_cb (GObject      *object,
   run->prediction = g_steal_pointer (&prediction);
   run->phase = PHASE_ATTACHING;
   sb_generation_job_set_prediction_id (run->job, run->prediction->id);
-  if (run->prediction->version != NULL && sb_generation_job_get_model_version (run->job) == NULL)
-    sb_generation_job_set_model_version (run->job, run->prediction->version);
   sb_generation_job_set_status (run->job, SB_JOB_RUNNING);
   store_job (run, running_stored_cb);
 }
