@@ -549,7 +549,12 @@ title_from_topic (const char *topic)
   GString *s = g_string_new (NULL);
   int taken = 0;
 
-  for (guint i = 0; words[i] != NULL && taken < 5; i++)
+  guint count = 0;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    count += *words[i] != '\0';
+  /* Short prompts make whole titles; long ones are cut after six words. */
+  for (guint i = 0; words[i] != NULL && taken < (count <= 8 ? 8 : 6); i++)
     {
       if (*words[i] == '\0')
         continue;
@@ -559,6 +564,8 @@ title_from_topic (const char *topic)
       g_string_append (s, g_utf8_next_char (words[i]));
       taken++;
     }
+  if (count > 8)
+    g_string_append (s, "\u2026");
   return g_string_free (s, FALSE);
 }
 

@@ -770,7 +770,7 @@ tqdm_line (int n,
   double frac = total > 0 ? (double) n / total : 1.0;
   int cells = (int) (frac * 80);
   int full = cells / 8;
-  double rate = seconds > 0 ? n / seconds : 16.5;
+  double rate = seconds > 0 ? n / seconds : 0;
   int left = rate > 0 ? (int) ((total - n) / rate) : 0;
   char *line;
 
@@ -811,7 +811,7 @@ prediction_logs (FakePrediction *p,
     n = p->steps;
   for (int i = 0; i <= n; i++)
     {
-      g_autofree char *line = tqdm_line (i, p->steps, elapsed * i / MAX (1, n));
+      g_autofree char *line = tqdm_line (i, p->steps, run * i / MAX (1, p->steps));
 
       g_string_append (logs, line);
     }
@@ -859,13 +859,25 @@ image_size (FakeServer *self,
   *height = CLAMP (h, 8, self->max_image_side);
 }
 
+/* output_format from the input, else the schema's default, else PNG. */
 static const char *
-image_format (JsonObject *input)
+image_format (FakePrediction *p)
 {
   const char *f = NULL;
 
-  if (json_object_has_member (input, "output_format"))
-    f = json_object_get_string_member (input, "output_format");
+  if (json_object_has_member (p->input, "output_format"))
+    f = json_object_get_string_member (p->input, "output_format");
+  if (f == NULL)
+    {
+      JsonObject *input = schema_component (p->schema_root, "Input");
+      JsonObject *props = input && json_object_has_member (input, "properties")
+                            ? json_object_get_object_member (input, "properties") : NULL;
+      JsonObject *prop = props && json_object_has_member (props, "output_format")
+                           ? json_object_get_object_member (props, "output_format") : NULL;
+
+      if (prop != NULL && json_object_has_member (prop, "default"))
+        f = json_object_get_string_member (prop, "default");
+    }
   if (f != NULL && (g_str_equal (f, "webp") || g_str_equal (f, "jpg") || g_str_equal (f, "png")))
     return f;
   return "png";
@@ -928,7 +940,7 @@ prediction_media (FakeServer     *self,
       int w, h;
 
       image_size (self, p->input, &w, &h);
-      bytes = fake_media_render_image (clean, index, w, h, image_format (p->input), &content_type);
+      bytes = fake_media_render_image (clean, index, w, h, image_format (p), &content_type);
     }
   if (bytes == NULL)
     return NULL;
@@ -964,7 +976,7 @@ output_url (FakeServer     *self,
       return g_strdup_printf ("%s/files/out/%s/out.%s", self->files_base_url, p->id, format);
     }
   return g_strdup_printf ("%s/files/out/%s/out-%d.%s", self->files_base_url, p->id, index,
-                          image_format (p->input));
+                          image_format (p));
 }
 
 /* Shape the output like the model's Output schema: a string, a list of
@@ -1117,7 +1129,7 @@ prediction_to_json (FakeServer     *self,
   json_object_set_string_member (o, "created_at", created);
   json_object_set_string_member (o, "source", "api");
 
-  if (!fresh && status != ST_STARTING && status != ST_ABORTED)
+  if (!fresh && status != ST_STARTING && status != ST_ABORTED && completed > p->start_us)
     {
       g_autofree char *started = fake_timestamp (p->start_us + offset);
 
@@ -1129,7 +1141,7 @@ prediction_to_json (FakeServer     *self,
       JsonObject *metrics = json_object_new ();
 
       json_object_set_string_member (o, "completed_at", done);
-      if (status != ST_ABORTED)
+      if (status != ST_ABORTED && completed > p->start_us)
         json_object_set_double_member (metrics, "predict_time", (completed - p->start_us) / (double) G_USEC_PER_SEC);
       json_object_set_double_member (metrics, "total_time", (completed - p->created_us) / (double) G_USEC_PER_SEC);
       json_object_set_object_member (o, "metrics", metrics);

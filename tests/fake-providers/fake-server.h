@@ -26,6 +26,8 @@ typedef struct
   char *route;  /* "replicate-create", "openai", "any", ... */
   FakeFault *fault;
   int remaining; /* -1 = forever */
+  int initial;
+  gboolean from_command_line;
 } FakeRunFault;
 
 typedef struct _FakePrediction FakePrediction;

@@ -656,6 +656,13 @@ fake_stream_new (FakeServer        *self,
   stream->split = fake_faults_has (faults, "split");
   stream->split_delay_ms = (guint) fake_faults_double (faults, "split", 3);
   stream->content_type = g_strdup (content_type);
+  {
+    JsonObject *entry = g_object_get_data (G_OBJECT (msg), "fake-log-entry");
+
+    /* Streams that end in a hang-up never report "finished". */
+    if (entry != NULL)
+      json_object_set_int_member (entry, "status", SOUP_STATUS_OK);
+  }
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_message_headers_set_content_type (headers, content_type, NULL);
@@ -782,6 +789,7 @@ fake_send_bytes (FakeServer        *self,
       /* Announce the full length, send about half, then hang up.  Written
        * by hand on the stolen connection so libsoup cannot "fix" it. */
       TruncateData *td = g_new0 (TruncateData, 1);
+      JsonObject *entry = g_object_get_data (G_OBJECT (msg), "fake-log-entry");
       GByteArray *raw = g_byte_array_new ();
       g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\n"
                                                "Content-Type: %s\r\n"
@@ -791,6 +799,8 @@ fake_send_bytes (FakeServer        *self,
 
       g_byte_array_append (raw, (const guint8 *) head, strlen (head));
       g_byte_array_append (raw, g_bytes_get_data (bytes, NULL), size / 2);
+      if (entry != NULL)
+        json_object_set_int_member (entry, "status", SOUP_STATUS_OK);
       td->msg = g_object_ref (msg);
       td->raw = g_byte_array_free_to_bytes (raw);
       soup_server_message_pause (msg);

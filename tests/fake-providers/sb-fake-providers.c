@@ -34,6 +34,7 @@ run_fault_free (FakeRunFault *rf)
 static gboolean
 add_run_fault (FakeServer  *self,
                const char  *spec,
+               gboolean     from_command_line,
                GError     **error)
 {
   g_auto(GStrv) parts = g_strsplit (spec, ":", 3);
@@ -52,6 +53,8 @@ add_run_fault (FakeServer  *self,
   rf->remaining = parts[2] != NULL ? atoi (parts[2]) : -1;
   if (rf->remaining == 0)
     rf->remaining = -1;
+  rf->initial = rf->remaining;
+  rf->from_command_line = from_command_line;
   g_ptr_array_add (self->run_faults, rf);
   return TRUE;
 }
@@ -62,7 +65,8 @@ static void
 log_finished (SoupServerMessage *msg,
               JsonObject        *entry)
 {
-  json_object_set_int_member (entry, "status", soup_server_message_get_status (msg));
+  if (soup_server_message_get_status (msg) != 0)
+    json_object_set_int_member (entry, "status", soup_server_message_get_status (msg));
 }
 
 static JsonObject *
@@ -125,7 +129,16 @@ reset_state (FakeServer *self)
   self->requests = json_array_new ();
   self->request_seq = 0;
   g_hash_table_remove_all (self->fault_counts);
-  g_ptr_array_set_size (self->run_faults, 0);
+  /* Faults from the command line stay, with their counts restored. */
+  for (guint i = self->run_faults->len; i > 0; i--)
+    {
+      FakeRunFault *rf = g_ptr_array_index (self->run_faults, i - 1);
+
+      if (rf->from_command_line)
+        rf->remaining = rf->initial;
+      else
+        g_ptr_array_remove_index (self->run_faults, i - 1);
+    }
   self->create_tokens = self->create_limit;
   self->other_tokens = self->other_limit;
   fake_replicate_reset (self);
@@ -171,7 +184,7 @@ handle_control (FakeServer        *self,
       g_autoptr(GError) error = NULL;
 
       for (guint i = 0; lines[i] != NULL; i++)
-        if (*g_strstrip (lines[i]) != '\0' && !add_run_fault (self, lines[i], &error))
+        if (*g_strstrip (lines[i]) != '\0' && !add_run_fault (self, lines[i], FALSE, &error))
           {
             g_autofree char *json = g_strdup_printf ("{\"error\":\"%s\"}", error->message);
 
@@ -294,7 +307,7 @@ main (int   argc,
   self.requests = json_array_new ();
 
   for (guint i = 0; faults != NULL && faults[i] != NULL; i++)
-    if (!add_run_fault (&self, faults[i], &error))
+    if (!add_run_fault (&self, faults[i], TRUE, &error))
       {
         g_printerr ("%s\n", error->message);
         return 2;
