@@ -416,6 +416,7 @@ run_done (Run *run)
   Batch *batch;
 
   run->phase = PHASE_DONE;
+  g_ptr_array_set_size (run->outputs, 0);
   list_job (run);
   emit_job_changed (run);
 
@@ -1100,7 +1101,19 @@ created_cb (GObject      *object,
   prediction = sb_replicate_client_create_prediction_finish (SB_REPLICATE_CLIENT (object), result, &error);
   if (prediction == NULL)
     {
-      finish_failed (run, error);
+      /* No answer, or a server error: Replicate may have made it anyway. */
+      if (g_error_matches (error, SB_PROVIDER_ERROR, SB_PROVIDER_ERROR_TIMEOUT) ||
+          g_error_matches (error, SB_PROVIDER_ERROR, SB_PROVIDER_ERROR_SERVER))
+        {
+          g_autofree char *message = NULL;
+
+          message = g_strdup_printf (_("%s The prediction may still have been created: check your "
+                                       "Replicate dashboard before running it again."),
+                                     error->message);
+          finish_run (run, run->cancel_requested ? SB_JOB_CANCELED : SB_JOB_FAILED, message, TRUE);
+        }
+      else
+        finish_failed (run, error);
       return;
     }
 

@@ -784,27 +784,21 @@ test_cancel (void)
 
 #define RESUME_JOBS 4
 
+/* ::job-changed comes once a change is stored: the child dies as soon as
+ * every job was announced running, i.e. stored with its prediction id. */
 static void
 child_job_changed (SbGenerationQueue *queue,
                    SbGenerationJob   *job,
-                   gpointer           user_data)
+                   GHashTable        *running)
 {
-  GListModel *jobs = sb_generation_queue_get_jobs (queue);
-  guint running = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+  if (sb_generation_job_get_status (job) == SB_JOB_RUNNING)
     {
-      g_autoptr(SbGenerationJob) j = g_list_model_get_item (jobs, i);
-
-      if (sb_generation_job_get_status (j) == SB_JOB_RUNNING)
-        {
-          g_assert_nonnull (sb_generation_job_get_prediction_id (j));
-          running++;
-        }
+      g_assert_nonnull (sb_generation_job_get_prediction_id (job));
+      g_hash_table_add (running, job);
     }
 
   /* Killed hard: no cleanup, no flush beyond what the queue stored. */
-  if (running == RESUME_JOBS)
+  if (g_hash_table_size (running) == RESUME_JOBS)
     _exit (0);
 }
 
@@ -816,12 +810,13 @@ resume_child (void)
   g_autoptr(SbGenerationQueue) queue = sb_generation_queue_new (library, client);
   g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_generation_request_free);
   g_autoptr(GArray) scene_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) running = g_hash_table_new (NULL, NULL);
   g_autofree char *batch_id = NULL;
   gint64 brief_id, revision_id;
 
   create_brief (library, RESUME_JOBS, &brief_id, &revision_id, scene_ids);
   sb_generation_queue_set_max_in_flight (queue, RESUME_JOBS);
-  g_signal_connect (queue, "job-changed", G_CALLBACK (child_job_changed), NULL);
+  g_signal_connect (queue, "job-changed", G_CALLBACK (child_job_changed), running);
   for (guint i = 0; i < RESUME_JOBS; i++)
     {
       g_autofree char *prompt = g_strdup_printf ("resumed scene %u [fake:slow=3]", i);
