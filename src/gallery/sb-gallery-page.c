@@ -13,6 +13,7 @@
 
 #include "sb-gallery-page.h"
 #include "sb-gallery-tile.h"
+#include "sb-library-jobs.h"
 #include "sb-media-viewer.h"
 #include "sb-media.h"
 #include "sb-texture-decode.h"
@@ -33,6 +34,12 @@ struct _SbGalleryPage
   GtkStack           *stack;
   GtkGridView        *grid_view;
   AdwStatusPage      *error_page;
+  GtkSearchEntry     *search_entry;
+  GtkWidget          *brief_chip;
+  AdwButtonContent   *brief_chip_content;
+  GtkWidget          *back_to_brief_button;
+  GtkDropDown        *kind_dropdown;
+  GtkToggleButton    *favourites_button;
 
   /* Owned */
   SbLibrary          *library;
@@ -40,6 +47,9 @@ struct _SbGalleryPage
   GtkSingleSelection *selection;
   SbThumbnailLoader  *loader;
   GCancellable       *cancellable;
+  GCancellable       *list_cancellable;
+  gint64              brief_id;
+  char               *brief_title;
   GQueue              import_queue;   /* GFile */
   GPtrArray          *import_failures; /* char*: "name: reason" */
   guint               imports_in_flight;
@@ -83,16 +93,44 @@ show_error_toast (SbGalleryPage *self,
   show_toast (self, toast);
 }
 
+/* The dropdown's rows, in order. */
+static const SbMediaKind dropdown_kinds[] = {
+  SB_MEDIA_KIND_IMAGE,
+  SB_MEDIA_KIND_VIDEO,
+  SB_MEDIA_KIND_ANY,
+};
+
+static SbMediaKind
+selected_kind (SbGalleryPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->kind_dropdown);
+
+  return selected < G_N_ELEMENTS (dropdown_kinds) ? dropdown_kinds[selected] : SB_MEDIA_KIND_IMAGE;
+}
+
+static gboolean
+filters_active (SbGalleryPage *self)
+{
+  g_autofree char *search = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+
+  return self->brief_id != 0 ||
+         gtk_toggle_button_get_active (self->favourites_button) ||
+         selected_kind (self) != SB_MEDIA_KIND_IMAGE ||
+         *search != '\0';
+}
+
 static void
 update_state (SbGalleryPage *self)
 {
   if (self->list == NULL)
     return;
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0)
-    gtk_stack_set_visible_child_name (self->stack, "empty");
-  else
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) > 0)
     gtk_stack_set_visible_child_name (self->stack, "grid");
+  else if (filters_active (self))
+    gtk_stack_set_visible_child_name (self->stack, "no-results");
+  else
+    gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
 static void
@@ -141,7 +179,7 @@ list_ready_cb (GObject      *object,
   g_autoptr(SbMediaList) list = NULL;
   g_autoptr(GError) error = NULL;
 
-  list = sb_library_list_media_finish (SB_LIBRARY (object), result, &error);
+  list = sb_library_list_media_filtered_finish (SB_LIBRARY (object), result, &error);
   if (list == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -149,17 +187,58 @@ list_ready_cb (GObject      *object,
       return;
     }
 
-  self->list = g_steal_pointer (&list);
+  if (self->list != NULL)
+    g_signal_handlers_disconnect_by_func (self->list, on_list_items_changed, self);
+  g_set_object (&self->list, list);
   g_signal_connect_object (self->list, "items-changed",
                            G_CALLBACK (on_list_items_changed), self,
                            G_CONNECT_SWAPPED);
 
+  g_clear_object (&self->selection);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (self->selection));
 
   update_state (self);
+}
+
+/* Lists the library again with the filters as they are now. */
+static void
+reload_list (SbGalleryPage *self)
+{
+  g_autofree char *search = NULL;
+  SbMediaFilter filter = { 0 };
+
+  if (self->library == NULL)
+    return;
+
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+  self->list_cancellable = g_cancellable_new ();
+
+  search = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+  filter.kind = selected_kind (self);
+  filter.brief_id = self->brief_id;
+  filter.favourites_only = gtk_toggle_button_get_active (self->favourites_button);
+  filter.search = search;
+
+  sb_library_list_media_filtered_async (self->library, &filter, self->list_cancellable,
+                                        list_ready_cb, g_object_ref (self));
+}
+
+static void
+on_search_changed (SbGalleryPage  *self,
+                   GtkSearchEntry *entry)
+{
+  /* GtkSearchEntry already waits for a pause in typing. */
+  reload_list (self);
+}
+
+static void
+on_filter_changed (SbGalleryPage *self)
+{
+  reload_list (self);
 }
 
 void
@@ -186,8 +265,7 @@ sb_gallery_page_set_library (SbGalleryPage *self,
   g_object_unref (factory);
 
   gtk_stack_set_visible_child_name (self->stack, "loading");
-  sb_library_list_media_async (library, SB_MEDIA_KIND_IMAGE, self->cancellable,
-                               list_ready_cb, g_object_ref (self));
+  reload_list (self);
 }
 
 void
@@ -843,11 +921,64 @@ selection_action (GtkWidget  *widget,
 }
 
 static void
+favourite_set_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SbGalleryPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sb_library_set_favourite_finish (SB_LIBRARY (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not change the favourites: %s"), error->message);
+
+      show_error_toast (self, message);
+    }
+}
+
+static void
+toggle_favourite_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  SbGalleryPage *self = SB_GALLERY_PAGE (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  g_autoptr(SbMediaItem) item = dup_item_for_id (self, id);
+
+  if (item == NULL || self->library == NULL)
+    return;
+
+  sb_library_set_favourite_async (self->library, id, !sb_media_item_get_favourite (item),
+                                  self->cancellable, favourite_set_cb, g_object_ref (self));
+}
+
+static void
+clear_brief_filter_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  sb_gallery_page_filter_brief (SB_GALLERY_PAGE (widget), 0, NULL);
+}
+
+static void
+back_to_brief_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SbGalleryPage *self = SB_GALLERY_PAGE (widget);
+
+  if (self->brief_id != 0)
+    gtk_widget_activate_action (widget, "win.open-brief", "x", self->brief_id);
+}
+
+static void
 sb_gallery_page_dispose (GObject *object)
 {
   SbGalleryPage *self = SB_GALLERY_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->list_cancellable);
   g_queue_clear_full (&self->import_queue, g_object_unref);
 
   if (self->grid_view != NULL)
@@ -869,7 +1000,9 @@ sb_gallery_page_finalize (GObject *object)
   SbGalleryPage *self = SB_GALLERY_PAGE (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->list_cancellable);
   g_clear_pointer (&self->import_failures, g_ptr_array_unref);
+  g_free (self->brief_title);
 
   G_OBJECT_CLASS (sb_gallery_page_parent_class)->finalize (object);
 }
@@ -900,12 +1033,23 @@ sb_gallery_page_class_init (SbGalleryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, stack);
   gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, grid_view);
   gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, brief_chip);
+  gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, brief_chip_content);
+  gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, back_to_brief_button);
+  gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, favourites_button);
   gtk_widget_class_bind_template_callback (widget_class, on_grid_view_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
 
   gtk_widget_class_install_action (widget_class, "gallery.open", "x", open_action);
   gtk_widget_class_install_action (widget_class, "gallery.save-as", "x", save_as_action);
   gtk_widget_class_install_action (widget_class, "gallery.copy", "x", copy_action);
   gtk_widget_class_install_action (widget_class, "gallery.delete", "x", delete_action);
+  gtk_widget_class_install_action (widget_class, "gallery.toggle-favourite", "x", toggle_favourite_action);
+  gtk_widget_class_install_action (widget_class, "gallery.clear-brief-filter", NULL, clear_brief_filter_action);
+  gtk_widget_class_install_action (widget_class, "gallery.back-to-brief", NULL, back_to_brief_action);
   gtk_widget_class_install_action (widget_class, "gallery.delete-selected", NULL, selection_action);
   gtk_widget_class_install_action (widget_class, "gallery.copy-selected", NULL, selection_action);
   gtk_widget_class_install_action (widget_class, "gallery.menu-selected", NULL, selection_action);
@@ -960,4 +1104,39 @@ sb_gallery_page_get_state (SbGalleryPage *self)
   g_return_val_if_fail (SB_IS_GALLERY_PAGE (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+sb_gallery_page_filter_brief (SbGalleryPage *self,
+                              gint64         brief_id,
+                              const char    *title)
+{
+  g_return_if_fail (SB_IS_GALLERY_PAGE (self));
+
+  self->brief_id = brief_id;
+  g_free (self->brief_title);
+  self->brief_title = g_strdup (title);
+
+  if (brief_id != 0)
+    {
+      g_autofree char *label = NULL;
+
+      /* Translators: a filter chip; %s is a brief's title */
+      label = g_strdup_printf (_("Brief: %s"), title != NULL && *title != '\0' ? title : _("Untitled"));
+      adw_button_content_set_label (self->brief_chip_content, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->brief_chip),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    }
+
+  gtk_widget_set_visible (self->brief_chip, brief_id != 0);
+  gtk_widget_set_visible (self->back_to_brief_button, brief_id != 0);
+  reload_list (self);
+}
+
+gint64
+sb_gallery_page_get_brief_filter (SbGalleryPage *self)
+{
+  g_return_val_if_fail (SB_IS_GALLERY_PAGE (self), 0);
+
+  return self->brief_id;
 }

@@ -30,7 +30,13 @@ void         sb_gallery_page_import_files       (SbGalleryPage  *self,
 /* The list shown, or NULL while the library opens. */
 GListModel  *sb_gallery_page_get_model          (SbGalleryPage  *self);
 GtkGridView *sb_gallery_page_get_grid_view      (SbGalleryPage  *self);
-/* The name of the visible state: loading, empty, error or grid. */
+/* Shows only the media of @brief_id (0: every brief), with a chip naming
+ * @title and a way back to the brief. */
+void         sb_gallery_page_filter_brief       (SbGalleryPage  *self,
+                                                 gint64          brief_id,
+                                                 const char     *title);
+gint64       sb_gallery_page_get_brief_filter   (SbGalleryPage  *self);
+/* The name of the visible state: loading, empty, no-results, error or grid. */
 const char  *sb_gallery_page_get_state          (SbGalleryPage  *self);
 
 G_END_DECLS

@@ -209,6 +209,13 @@ sb_gallery_tile_popup_menu (SbGalleryTile *self,
   menu_item = g_menu_item_new (_("_Copy"), NULL);
   g_menu_item_set_action_and_target_value (menu_item, "gallery.copy", target);
   g_menu_append_item (section, menu_item);
+  g_clear_object (&menu_item);
+  menu_item = g_menu_item_new (sb_media_item_get_favourite (self->item)
+                                 ? _("Remove from _Favourites")
+                                 : _("Add to _Favourites"),
+                               NULL);
+  g_menu_item_set_action_and_target_value (menu_item, "gallery.toggle-favourite", target);
+  g_menu_append_item (section, menu_item);
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_clear_object (&section);
   g_clear_object (&menu_item);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sb-library-briefs.h"
 #include "sb-media-viewer.h"
 #include "sb-media.h"
 
@@ -34,6 +35,11 @@ struct _SbMediaViewer
   AdwActionRow   *origin_row;
   AdwActionRow   *prompt_row;
   AdwActionRow   *model_row;
+  AdwActionRow   *seed_row;
+  AdwActionRow   *parameters_row;
+  AdwActionRow   *prediction_row;
+  AdwActionRow   *brief_row;
+  GtkToggleButton *favourite_button;
 
   /* Owned */
   SbLibrary      *library;
@@ -41,6 +47,7 @@ struct _SbMediaViewer
   GCancellable   *cancellable;
   GWeakRef        gallery;
   guint           loaded : 1;
+  guint           syncing_favourite : 1;
 };
 
 G_DEFINE_FINAL_TYPE (SbMediaViewer, sb_media_viewer, ADW_TYPE_WINDOW)
@@ -116,6 +123,52 @@ show_metadata (SbMediaViewer *self)
   else
     model = g_strdup (sb_media_item_get_model (item));
   set_row (self->model_row, model);
+
+  if (sb_media_item_get_seed (item) >= 0)
+    {
+      g_autofree char *seed = g_strdup_printf ("%" G_GINT64_FORMAT, sb_media_item_get_seed (item));
+
+      set_row (self->seed_row, seed);
+    }
+  else
+    set_row (self->seed_row, NULL);
+
+  set_row (self->parameters_row, sb_media_item_get_parameters (item));
+  set_row (self->prediction_row, sb_media_item_get_prediction_id (item));
+
+  /* The brief's title is read from the library; until then, its number. */
+  gtk_widget_set_visible (GTK_WIDGET (self->brief_row), sb_media_item_get_brief_id (item) != 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.open-brief",
+                                 sb_media_item_get_brief_id (item) != 0);
+
+  self->syncing_favourite = TRUE;
+  gtk_toggle_button_set_active (self->favourite_button, sb_media_item_get_favourite (item));
+  gtk_button_set_icon_name (GTK_BUTTON (self->favourite_button),
+                            sb_media_item_get_favourite (item) ? "starred-symbolic" : "non-starred-symbolic");
+  self->syncing_favourite = FALSE;
+}
+
+static void
+brief_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SbMediaViewer) self = user_data;
+  g_autoptr(SbBrief) brief = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *title;
+
+  brief = sb_library_get_brief_finish (SB_LIBRARY (object), result, &error);
+  if (brief == NULL)
+    {
+      /* The brief was deleted since: the link is dropped with it. */
+      gtk_widget_set_visible (GTK_WIDGET (self->brief_row), FALSE);
+      return;
+    }
+
+  title = sb_brief_get_title (brief);
+  adw_action_row_set_subtitle (self->brief_row,
+                               title != NULL && *title != '\0' ? title : _("Untitled brief"));
 }
 
 static void
@@ -209,6 +262,37 @@ item_loaded_cb (GObject      *object,
 
   g_set_object (&self->item, item);
   show_metadata (self);
+
+  if (sb_media_item_get_brief_id (item) != 0)
+    sb_library_get_brief_async (self->library, sb_media_item_get_brief_id (item),
+                                self->cancellable, brief_loaded_cb, g_object_ref (self));
+}
+
+static void
+on_favourite_toggled (SbMediaViewer   *self,
+                      GtkToggleButton *button)
+{
+  g_autoptr(GtkWidget) gallery = NULL;
+
+  if (self->syncing_favourite)
+    return;
+
+  gallery = g_weak_ref_get (&self->gallery);
+  if (gallery != NULL)
+    gtk_widget_activate_action (gallery, "gallery.toggle-favourite", "x",
+                                sb_media_item_get_id (self->item));
+  gtk_button_set_icon_name (GTK_BUTTON (button),
+                            gtk_toggle_button_get_active (button) ? "starred-symbolic" : "non-starred-symbolic");
+}
+
+static void
+on_library_media_changed (SbMediaViewer *self,
+                          SbMediaItem   *item)
+{
+  if (item != self->item && sb_media_item_get_id (item) == sb_media_item_get_id (self->item))
+    g_set_object (&self->item, item);
+  if (sb_media_item_get_id (item) == sb_media_item_get_id (self->item))
+    show_metadata (self);
 }
 
 static void
@@ -227,6 +311,11 @@ forward_action (GtkWidget  *widget,
     gtk_widget_activate_action (gallery, "gallery.save-as", "x", id);
   else if (g_str_equal (action_name, "viewer.copy"))
     gtk_widget_activate_action (gallery, "gallery.copy", "x", id);
+  else if (g_str_equal (action_name, "viewer.open-brief"))
+    {
+      gtk_widget_activate_action (gallery, "win.open-brief", "x", sb_media_item_get_brief_id (self->item));
+      gtk_window_close (GTK_WINDOW (self));
+    }
   else if (g_str_equal (action_name, "viewer.delete"))
     {
       /* The undo toast shows in the main window. */
@@ -281,10 +370,17 @@ sb_media_viewer_class_init (SbMediaViewerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, origin_row);
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, prompt_row);
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, model_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, seed_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, parameters_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, prediction_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, brief_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, favourite_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_favourite_toggled);
 
   gtk_widget_class_install_action (widget_class, "viewer.save-as", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "viewer.copy", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "viewer.delete", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "viewer.open-brief", NULL, forward_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "viewer.save-as", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "viewer.copy", NULL);
@@ -320,6 +416,10 @@ sb_media_viewer_new (SbLibrary   *library,
 
   if (sb_media_item_get_loaded (item))
     show_metadata (self);
+
+  g_signal_connect_object (library, "media-changed",
+                           G_CALLBACK (on_library_media_changed), self,
+                           G_CONNECT_SWAPPED);
 
   sb_library_get_media_async (library, sb_media_item_get_id (item), self->cancellable,
                               item_loaded_cb, g_object_ref (self));

@@ -305,6 +305,86 @@ thumbnail_stored (gpointer data)
   return wait->found;
 }
 
+static GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_search_entry (GtkWidget *page)
+{
+  return find_widget_of_type (page, GTK_TYPE_SEARCH_ENTRY);
+}
+
+/* The toggle button the user knows by its tooltip. */
+static GtkWidget *
+find_toggle_with_tooltip (GtkWidget  *widget,
+                          const char *tooltip)
+{
+  if (GTK_IS_TOGGLE_BUTTON (widget) &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_toggle_with_tooltip (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkToggleButton *
+find_favourites_button (GtkWidget *page)
+{
+  GtkWidget *button = find_toggle_with_tooltip (page, "Favourites only");
+
+  g_assert_nonnull (button);
+  return GTK_TOGGLE_BUTTON (button);
+}
+
+static gboolean
+gallery_model_has_count (gpointer data)
+{
+  gpointer *args = data;
+  GListModel *model = sb_gallery_page_get_model (args[0]);
+  CountWait *wait = args[1];
+
+  return model != NULL && g_list_model_get_n_items (model) == wait->expected &&
+         g_strcmp0 (sb_gallery_page_get_state (args[0]), "loading") != 0;
+}
+
+static gboolean
+item_loaded (gpointer data)
+{
+  return sb_media_item_get_loaded (data);
+}
+
+static gboolean
+item_is_favourite (gpointer data)
+{
+  return sb_media_item_get_favourite (data);
+}
+
 static GFile *
 test_image (const char *name)
 {
@@ -435,6 +515,46 @@ test_gallery_import_delete_undo (void)
     thumb.id = sb_media_item_get_id (add.item);
     wait_for (thumbnail_stored, &thumb, "the regenerated thumbnail to be stored");
     g_clear_object (&add.item);
+  }
+
+  /* Filters: a search over file names and prompts, favourites, and an
+   * empty result that says so. */
+  {
+    GtkEditable *search = GTK_EDITABLE (find_search_entry (GTK_WIDGET (page)));
+    GListModel *filtered;
+    CountWait fcount;
+
+    g_assert_nonnull (search);
+    gtk_editable_set_text (search, "green");
+    fcount.expected = 1;
+    wait_for (gallery_model_has_count, (gpointer[]) { page, &fcount }, "the search to find one image");
+    filtered = sb_gallery_page_get_model (page);
+    {
+      g_autoptr(SbMediaItem) found = g_list_model_get_item (filtered, 0);
+
+      wait_for (item_loaded, found, "the found item to load");
+      g_assert_cmpstr (sb_media_item_get_filename (found), ==, "green.jpg");
+
+      /* Mark it a favourite, then show favourites only. */
+      gtk_widget_activate_action (GTK_WIDGET (page), "gallery.toggle-favourite", "x",
+                                  sb_media_item_get_id (found));
+      wait_for (item_is_favourite, found, "the favourite to be stored");
+    }
+
+    gtk_editable_set_text (search, "no-such-picture");
+    state_args[1] = "no-results";
+    wait_for (gallery_in_state, state_args, "the no-results state");
+
+    gtk_editable_set_text (search, "");
+    gtk_toggle_button_set_active (find_favourites_button (GTK_WIDGET (page)), TRUE);
+    fcount.expected = 1;
+    wait_for (gallery_model_has_count, (gpointer[]) { page, &fcount }, "favourites only");
+    gtk_toggle_button_set_active (find_favourites_button (GTK_WIDGET (page)), FALSE);
+    fcount.expected = 4;
+    wait_for (gallery_model_has_count, (gpointer[]) { page, &fcount }, "every image again");
+    model = sb_gallery_page_get_model (page);
+    state_args[1] = "grid";
+    wait_for (gallery_in_state, state_args, "the grid again");
   }
 
   /* Opening an item shows it large. */
