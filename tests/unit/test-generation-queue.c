@@ -958,7 +958,8 @@ test_expired (void)
 static SbGenerationJob *
 store_job (SbLibrary   *library,
            const char  *prompt,
-           SbJobStatus  status)
+           SbJobStatus  status,
+           const char  *prediction_id)
 {
   g_autoptr(SbGenerationRequest) request = new_request (prompt, 7, 1);
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
@@ -975,7 +976,8 @@ store_job (SbLibrary   *library,
   sb_generation_job_set_model (job, MODEL);
   sb_generation_job_set_input (job, input);
   sb_generation_job_set_status (job, status);
-  if (status == SB_JOB_STARTING)
+  sb_generation_job_set_prediction_id (job, prediction_id);
+  if (status != SB_JOB_QUEUED)
     sb_generation_job_set_attempts (job, 1);
 
   sb_library_add_job_async (library, job, NULL, store_result_cb, &result);
@@ -993,8 +995,8 @@ test_interrupted (void)
   g_autofree char *path = library_path ();
   g_autoptr(SbLibrary) library = open_library (path);
   g_autoptr(SbReplicateClient) client = new_client ();
-  g_autoptr(SbGenerationJob) starting = store_job (library, "a ferry [fake:slow=0.1]", SB_JOB_STARTING);
-  g_autoptr(SbGenerationJob) queued = store_job (library, "a pier", SB_JOB_QUEUED);
+  g_autoptr(SbGenerationJob) starting = store_job (library, "a ferry [fake:slow=0.1]", SB_JOB_STARTING, NULL);
+  g_autoptr(SbGenerationJob) queued = store_job (library, "a pier", SB_JOB_QUEUED, NULL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   SbGenerationQueue *queue;
@@ -1038,6 +1040,89 @@ test_interrupted (void)
 
   observer_free (observer);
   g_clear_object (&result);  /* the task holds its source object */
+  finalize_queue (queue);
+  sb_library_close (library);
+}
+
+/* Made by a previous run (here: by the test itself, straight through the
+ * client), finished while the app was closed. */
+static char *
+create_prediction (SbReplicateClient *client,
+                   const char        *prompt)
+{
+  g_autoptr(SbGenerationRequest) request = new_request (prompt, 7, 1);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbPrediction) prediction = NULL;
+
+  sb_replicate_client_create_prediction_async (client, MODEL, NULL, request->input, 0, NULL,
+                                               store_result_cb, &result);
+  prediction = sb_replicate_client_create_prediction_finish (client, run_until (&result), &error);
+  g_assert_no_error (error);
+
+  return g_strdup (prediction->id);
+}
+
+static gboolean
+elapsed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* Re-attaching by prediction id: outputs still there are downloaded
+ * (running and downloading jobs alike), a removed one is expired. */
+static void
+test_resume_expired (void)
+{
+  g_autofree char *path = library_path ();
+  g_autoptr(SbLibrary) library = open_library (path);
+  g_autoptr(SbReplicateClient) client = new_client ();
+  g_autofree char *kept_id = NULL;
+  g_autofree char *removed_id = NULL;
+  g_autofree char *fetching_id = NULL;
+  g_autoptr(SbGenerationJob) kept = NULL;
+  g_autoptr(SbGenerationJob) removed = NULL;
+  g_autoptr(SbGenerationJob) fetching = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SbGenerationQueue *queue;
+  Observer *observer;
+  gint64 until;
+
+  fake_reset ();
+  kept_id = create_prediction (client, "a buoy [fake:slow=0.1]");
+  removed_id = create_prediction (client, "a wreck [fake:slow=0.1,expire=0.2]");
+  fetching_id = create_prediction (client, "a net [fake:slow=0.1]");
+  kept = store_job (library, "a buoy [fake:slow=0.1]", SB_JOB_RUNNING, kept_id);
+  removed = store_job (library, "a wreck [fake:slow=0.1,expire=0.2]", SB_JOB_RUNNING, removed_id);
+  fetching = store_job (library, "a net [fake:slow=0.1]", SB_JOB_DOWNLOADING, fetching_id);
+
+  /* All three done, the wreck's output gone. */
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  wait_for (elapsed, &until, "the predictions to end");
+
+  queue = sb_generation_queue_new (library, client);
+  observer = observer_new (queue);
+  sb_generation_queue_resume_async (queue, NULL, store_result_cb, &result);
+  g_assert_cmpuint (sb_generation_queue_resume_finish (queue, run_until (&result), &error), ==, 3);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wait_batch (observer, "earlier-batch"), ==, "2/1");
+
+  g_assert_cmpint (sb_generation_job_get_status (job_at (queue, 0)), ==, SB_JOB_SUCCEEDED);
+  g_assert_cmpstr (sb_generation_job_get_prediction_id (job_at (queue, 0)), ==, kept_id);
+  g_assert_cmpint (sb_generation_job_get_status (job_at (queue, 1)), ==, SB_JOB_EXPIRED);
+  g_assert_cmpstr (sb_generation_job_get_prediction_id (job_at (queue, 1)), ==, removed_id);
+  g_assert_cmpint (sb_generation_job_get_media_id (job_at (queue, 1)), ==, 0);
+  g_assert_cmpint (sb_generation_job_get_status (job_at (queue, 2)), ==, SB_JOB_SUCCEEDED);
+  g_assert_cmpstr (history_of (observer, job_at (queue, 2)), ==, "downloading,succeeded,");
+
+  /* Nothing created again; two images stored. */
+  g_assert_cmpuint (count_creates (-1), ==, 3);
+  g_assert_cmpuint (count_media (library), ==, 2);
+  g_assert_cmpuint (count_unfinished (library), ==, 0);
+
+  observer_free (observer);
+  g_clear_object (&result);
   finalize_queue (queue);
   sb_library_close (library);
 }
@@ -1161,6 +1246,7 @@ main (int   argc,
   g_test_add_func ("/sb/generation-queue/resume-after-kill", test_resume);
   g_test_add_func ("/sb/generation-queue/expired", test_expired);
   g_test_add_func ("/sb/generation-queue/interrupted", test_interrupted);
+  g_test_add_func ("/sb/generation-queue/resume-expired", test_resume_expired);
   g_test_add_func ("/sb/generation-queue/variants", test_variants);
 
   ret = g_test_run ();
