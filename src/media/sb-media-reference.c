@@ -23,8 +23,11 @@
 #define READ_CHUNK     (64 * 1024)
 #define SNIFF_BYTES    32
 #define WAIT_STEP      (100 * GST_MSECOND)      /* how often a wait looks at the cancellable */
-#define WAIT_LIMIT_US  (30 * G_USEC_PER_SEC)    /* for one preroll or one seek */
+#define WAIT_LIMIT_US  (10 * G_USEC_PER_SEC)    /* for one preroll or one seek: some errors never reach the bus */
+#define STALL_AFTER_US (G_USEC_PER_SEC / 2)
+#define STALL_POLLS    5
 #define PROBE_SIDE     320                      /* frame size while probing */
+#define PAST_THE_END   (24 * 3600 * GST_SECOND)
 
 /* Posted from the streaming thread when the decoder has no video to offer. */
 #define NO_VIDEO_MESSAGE "sb-no-video"
@@ -305,6 +308,55 @@ set_error_from_message (Video       *video,
     set_video_corrupt_error (error);
 }
 
+static gboolean
+is_stalled_pad (const GValue *item,
+                GValue       *result,
+                gpointer      user_data)
+{
+  GstPad *pad = g_value_get_object (item);
+
+  if (GST_PAD_MODE (pad) == GST_PAD_MODE_PULL && gst_pad_get_task_state (pad) == GST_TASK_PAUSED)
+    {
+      g_value_set_boolean (result, TRUE);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+is_stalled_element (const GValue *item,
+                    GValue       *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GstIterator) pads = gst_element_iterate_sink_pads (g_value_get_object (item));
+
+  gst_iterator_fold (pads, is_stalled_pad, result, NULL);
+
+  return !g_value_get_boolean (result);
+}
+
+/* decodebin drops the error of a demuxer that fails while it is being
+ * plugged (garbage after the right magic bytes), and the pipeline then
+ * waits for a frame forever.  Such a demuxer has paused the task that pulls
+ * its input: a healthy one only pauses at the end, and the sink then
+ * prerolls at once. */
+static gboolean
+video_is_stalled (Video *video)
+{
+  g_autoptr(GstIterator) elements = gst_bin_iterate_recurse (GST_BIN (video->pipeline));
+  g_auto(GValue) result = G_VALUE_INIT;
+
+  g_value_init (&result, G_TYPE_BOOLEAN);
+  while (gst_iterator_fold (elements, is_stalled_element, &result, NULL) == GST_ITERATOR_RESYNC)
+    {
+      gst_iterator_resync (elements);
+      g_value_set_boolean (&result, FALSE);
+    }
+
+  return g_value_get_boolean (&result);
+}
+
 /* Waits until the pipeline has prerolled, after the change to PAUSED or a
  * flushing seek. */
 static gboolean
@@ -312,18 +364,33 @@ video_wait (Video         *video,
             GCancellable  *cancellable,
             GError       **error)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + WAIT_LIMIT_US;
+  guint stalled = 0;
 
   for (;;)
     {
       g_autoptr(GstMessage) message = NULL;
+      gint64 now = g_get_monotonic_time ();
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
 
-      if (g_get_monotonic_time () > deadline)
+      if (now > deadline)
         {
           g_debug ("The video did not preroll in time");
+          set_video_corrupt_error (error);
+          return FALSE;
+        }
+
+      /* Stalled for STALL_POLLS polls in a row, well after the start. */
+      if (now - start > STALL_AFTER_US && video_is_stalled (video))
+        stalled++;
+      else
+        stalled = 0;
+      if (stalled >= STALL_POLLS)
+        {
+          g_debug ("The demuxer stopped before the video prerolled");
           set_video_corrupt_error (error);
           return FALSE;
         }
@@ -485,6 +552,20 @@ video_open (Video         *video,
     video->duration = (double) duration / GST_SECOND;
   else
     video->duration = 0;
+
+  /* A file recorded as a live stream (as browsers record) has no duration
+   * in its header, and the demuxer answers with how far it has read so
+   * far.  A seek past the end makes it look for the last frame. */
+  if (gst_element_seek_simple (video->pipeline, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH,
+                               PAST_THE_END))
+    {
+      if (!video_wait (video, cancellable, error))
+        return FALSE;
+
+      if (gst_element_query_duration (video->pipeline, GST_FORMAT_TIME, &duration) &&
+          (double) duration / GST_SECOND > video->duration)
+        video->duration = (double) duration / GST_SECOND;
+    }
 
   g_debug ("Video %s: %d × %d, %.3f s", uri, video->width, video->height, video->duration);
 

@@ -49,8 +49,33 @@ main (int   argc,
 
   /* 2 s, 320 × 240 at 30 fps, VP8 in WebM: a ball that moves, so frames
    * taken at different times differ. */
-  return run ("videotestsrc num-buffers=60 pattern=ball "
-              "! video/x-raw,width=320,height=240,framerate=30/1 "
-              "! vp8enc deadline=1 "
-              "! webmmux ! filesink location=ball.webm");
+  if (run ("videotestsrc num-buffers=60 pattern=ball "
+           "! video/x-raw,width=320,height=240,framerate=30/1 "
+           "! vp8enc deadline=1 "
+           "! webmmux ! filesink location=ball.webm") != 0)
+    return 1;
+
+  /* The same with an Opus sound track, which the frames ignore. */
+  if (run ("webmmux name=mux ! filesink location=ball-sound.webm "
+           "videotestsrc num-buffers=60 pattern=ball "
+           "! video/x-raw,width=320,height=240,framerate=30/1 "
+           "! vp8enc deadline=1 ! mux. "
+           "audiotestsrc num-buffers=94 samplesperbuffer=1024 "
+           "! audio/x-raw,rate=48000,channels=1 "
+           "! audioconvert ! opusenc bitrate=6000 ! mux.") != 0)
+    return 1;
+
+  /* Written as a live stream (browsers record like this): no duration,
+   * no seek index. */
+  if (run ("videotestsrc num-buffers=60 pattern=ball "
+           "! video/x-raw,width=320,height=240,framerate=30/1 "
+           "! vp8enc deadline=1 "
+           "! webmmux streamable=true ! filesink location=ball-live.webm") != 0)
+    return 1;
+
+  /* Sound only. */
+  return run ("audiotestsrc num-buffers=47 samplesperbuffer=1024 "
+              "! audio/x-raw,rate=48000,channels=1 "
+              "! audioconvert ! opusenc bitrate=6000 "
+              "! webmmux ! filesink location=sound.webm");
 }
