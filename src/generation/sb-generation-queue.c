@@ -88,7 +88,6 @@ typedef struct
   GPtrArray         *outputs;        /* Output */
   GError            *output_error;   /* the first download/validation failure */
   gboolean           output_expired;
-  SbMediaItem       *stored;         /* the media that completed the job */
 } Run;
 
 struct _SbGenerationQueue
@@ -311,7 +310,6 @@ run_unref (Run *run)
   g_clear_object (&run->cancellable);
   g_clear_pointer (&run->outputs, g_ptr_array_unref);
   g_clear_error (&run->output_error);
-  g_clear_object (&run->stored);
   g_free (run);
 }
 
@@ -563,7 +561,6 @@ job_completed_cb (GObject      *object,
       return;
     }
 
-  run->stored = g_object_ref (item);
   sb_generation_job_set_media_id (run->job, sb_media_item_get_id (item));
   sb_generation_job_set_last_error (run->job, NULL);
   /* complete_job stored the job as succeeded in the same transaction. */

@@ -1064,9 +1064,16 @@ create_prediction (SbReplicateClient *client,
 }
 
 static gboolean
-elapsed (gpointer data)
+set_flag_cb (gpointer data)
 {
-  return g_get_monotonic_time () >= *(gint64 *) data;
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
 }
 
 /* Re-attaching by prediction id: outputs still there are downloaded
@@ -1087,7 +1094,7 @@ test_resume_expired (void)
   g_autoptr(GError) error = NULL;
   SbGenerationQueue *queue;
   Observer *observer;
-  gint64 until;
+  gboolean ended = FALSE;
 
   fake_reset ();
   kept_id = create_prediction (client, "a buoy [fake:slow=0.1]");
@@ -1098,8 +1105,8 @@ test_resume_expired (void)
   fetching = store_job (library, "a net [fake:slow=0.1]", SB_JOB_DOWNLOADING, fetching_id);
 
   /* All three done, the wreck's output gone. */
-  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  wait_for (elapsed, &until, "the predictions to end");
+  g_timeout_add (500, set_flag_cb, &ended);
+  wait_for (flag_set, &ended, "the predictions to end");
 
   queue = sb_generation_queue_new (library, client);
   observer = observer_new (queue);
