@@ -585,7 +585,11 @@ string_for_key (const char *key,
       if (g_str_equal (key, "shot_notes"))
         return g_strdup (shots[i]);
       if (g_str_equal (key, "generation_prompt"))
-        return g_strdup_printf ("%s, %s, cinematic still, %s", topic, g_utf8_strdown (beat_text[i], -1), VISUAL_STYLE);
+        {
+          g_autofree char *beat = g_utf8_strdown (beat_text[i], -1);
+
+          return g_strdup_printf ("%s, %s, cinematic still, %s", topic, beat, VISUAL_STYLE);
+        }
     }
   if (g_str_equal (key, "title"))
     return title_from_topic (topic);
