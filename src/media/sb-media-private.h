@@ -28,6 +28,18 @@ void        sb_media_fit_size          (int          width,
                                         int         *out_width,
                                         int         *out_height);
 void        sb_media_set_corrupt_error (GError     **error);
+void        sb_media_set_too_large_error (GError  **error,
+                                          guint64   size,
+                                          guint64   limit);
+/* The MIME type a file name claims (shared-mime-info, else a built-in table
+ * of the extensions Storyboard reads), or NULL. */
+char       *sb_media_guess_claimed_type  (const char *display_name);
+/* Reads at most @limit bytes, whatever the file grows to after a size
+ * query (TOO_LARGE past it).  Blocking: workers only. */
+GBytes     *sb_media_read_bounded        (GFile         *file,
+                                          gsize          limit,
+                                          GCancellable  *cancellable,
+                                          GError       **error);
 
 /* Decodes a complete PNG straight into a pixbuf that fits in
  * @max_width x @max_height, one row at a time. */

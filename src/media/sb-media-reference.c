@@ -36,19 +36,6 @@
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
 
-static void
-set_too_large_error (GError  **error,
-                     guint64   size,
-                     guint64   limit)
-{
-  g_autofree char *size_str = g_format_size (size);
-  g_autofree char *limit_str = g_format_size (limit);
-
-  g_set_error (error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_TOO_LARGE,
-               /* TRANSLATORS: both are sizes, e.g. "120.5 MB" */
-               _("The file is too large (%s; the limit is %s)"),
-               size_str, limit_str);
-}
 
 static void
 set_no_decoder_error (GError **error)
@@ -763,96 +750,8 @@ load_data_free (LoadData *data)
   g_free (data);
 }
 
-/* Used when shared-mime-info does not know the name (sandboxes, tests). */
-static const struct
-{
-  const char *extension;
-  const char *mime_type;
-} extensions[] = {
-  { ".png", "image/png" },
-  { ".jpg", "image/jpeg" },
-  { ".jpeg", "image/jpeg" },
-  { ".jpe", "image/jpeg" },
-  { ".jfif", "image/jpeg" },
-  { ".webp", "image/webp" },
-  { ".gif", "image/gif" },
-  { ".mp4", "video/mp4" },
-  { ".m4v", "video/mp4" },
-  { ".mov", "video/quicktime" },
-  { ".webm", "video/webm" },
-  { ".mkv", "video/webm" },
-};
 
-/* The MIME type the file name claims, or NULL: as the gallery's import. */
-static char *
-guess_claimed_type (const char *display_name)
-{
-  g_autofree char *content_type = NULL;
-  g_autofree char *mime_type = NULL;
-  const char *dot;
 
-  content_type = g_content_type_guess (display_name, NULL, 0, NULL);
-  if (content_type != NULL)
-    mime_type = g_content_type_get_mime_type (content_type);
-
-  if (mime_type != NULL && !g_str_equal (mime_type, "application/octet-stream"))
-    return g_steal_pointer (&mime_type);
-
-  dot = strrchr (display_name, '.');
-  if (dot != NULL)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (extensions); i++)
-        {
-          if (g_ascii_strcasecmp (dot, extensions[i].extension) == 0)
-            return g_strdup (extensions[i].mime_type);
-        }
-    }
-
-  return NULL;
-}
-
-/* Reads at most @limit bytes, whatever the file grows to after the size
- * query. */
-static GBytes *
-read_bounded (GFile         *file,
-              gsize          limit,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GByteArray) buffer = NULL;
-  g_autofree guint8 *chunk = NULL;
-
-  stream = g_file_read (file, cancellable, error);
-  if (stream == NULL)
-    return NULL;
-
-  buffer = g_byte_array_new ();
-  chunk = g_malloc (READ_CHUNK);
-
-  for (;;)
-    {
-      gssize n_read = g_input_stream_read (G_INPUT_STREAM (stream), chunk, READ_CHUNK, cancellable, error);
-
-      if (n_read < 0)
-        return NULL;
-      if (n_read == 0)
-        break;
-
-      if (buffer->len + (gsize) n_read > limit)
-        {
-          set_too_large_error (error, buffer->len + (gsize) n_read, limit);
-          return NULL;
-        }
-
-      g_byte_array_append (buffer, chunk, n_read);
-    }
-
-  if (!g_input_stream_close (G_INPUT_STREAM (stream), cancellable, error))
-    return NULL;
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
-}
 
 /* The MIME type the first bytes announce, or NULL; @out_len is how many
  * there were. */
@@ -896,11 +795,11 @@ load_image (SbMediaReference  *reference,
 
   if (size > SB_MEDIA_MAX_IMAGE_BYTES)
     {
-      set_too_large_error (error, size, SB_MEDIA_MAX_IMAGE_BYTES);
+      sb_media_set_too_large_error (error, size, SB_MEDIA_MAX_IMAGE_BYTES);
       return FALSE;
     }
 
-  bytes = read_bounded (reference->file, SB_MEDIA_MAX_IMAGE_BYTES, cancellable, error);
+  bytes = sb_media_read_bounded (reference->file, SB_MEDIA_MAX_IMAGE_BYTES, cancellable, error);
   if (bytes == NULL)
     return FALSE;
 
@@ -948,7 +847,7 @@ load_video (SbMediaReference  *reference,
 
   if (size > SB_MEDIA_MAX_VIDEO_BYTES)
     {
-      set_too_large_error (error, size, SB_MEDIA_MAX_VIDEO_BYTES);
+      sb_media_set_too_large_error (error, size, SB_MEDIA_MAX_VIDEO_BYTES);
       return FALSE;
     }
 
@@ -1009,7 +908,7 @@ load_thread (GTask        *task,
 
   reference = reference_new (data->file, g_file_info_get_display_name (info));
   size = g_file_info_get_size (info);
-  claimed = guess_claimed_type (reference->display_name);
+  claimed = sb_media_guess_claimed_type (reference->display_name);
 
   sniffed = sniff_file (data->file, &header_len, cancellable, &error);
   if (error != NULL)

@@ -384,10 +384,10 @@ check_webp (const guint8 *data,
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
 
-static void
-set_too_large_error (GError  **error,
-                     guint64   size,
-                     guint64   limit)
+void
+sb_media_set_too_large_error (GError  **error,
+                              guint64   size,
+                              guint64   limit)
 {
   g_autofree char *size_str = g_format_size (size);
   g_autofree char *limit_str = g_format_size (limit);
@@ -442,7 +442,7 @@ validate_container (GBytes      *bytes,
 
   if (len > SB_MEDIA_MAX_IMAGE_BYTES)
     {
-      set_too_large_error (error, len, SB_MEDIA_MAX_IMAGE_BYTES);
+      sb_media_set_too_large_error (error, len, SB_MEDIA_MAX_IMAGE_BYTES);
       return NULL;
     }
 
@@ -806,9 +806,8 @@ sb_media_import_free (SbMediaImport *import)
   g_free (import);
 }
 
-/* The MIME type the file name claims, or NULL. */
-static char *
-guess_claimed_type (const char *display_name)
+char *
+sb_media_guess_claimed_type (const char *display_name)
 {
   g_autofree char *content_type = NULL;
   g_autofree char *mime_type = NULL;
@@ -835,12 +834,11 @@ guess_claimed_type (const char *display_name)
   return NULL;
 }
 
-/* Reads at most SB_MEDIA_MAX_IMAGE_BYTES, whatever the file grows to
- * between the size query and the read. */
-static GBytes *
-read_bounded (GFile         *file,
-              GCancellable  *cancellable,
-              GError       **error)
+GBytes *
+sb_media_read_bounded (GFile         *file,
+                       gsize          limit,
+                       GCancellable  *cancellable,
+                       GError       **error)
 {
   g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GByteArray) buffer = NULL;
@@ -863,9 +861,9 @@ read_bounded (GFile         *file,
       if (n_read == 0)
         break;
 
-      if (buffer->len + (gsize) n_read > SB_MEDIA_MAX_IMAGE_BYTES)
+      if (buffer->len + (gsize) n_read > limit)
         {
-          set_too_large_error (error, buffer->len + (gsize) n_read, SB_MEDIA_MAX_IMAGE_BYTES);
+          sb_media_set_too_large_error (error, buffer->len + (gsize) n_read, limit);
           return NULL;
         }
 
@@ -907,7 +905,7 @@ import_file_thread (GTask        *task,
   size = g_file_info_get_size (info);
   if (size > SB_MEDIA_MAX_IMAGE_BYTES)
     {
-      set_too_large_error (&error, size, SB_MEDIA_MAX_IMAGE_BYTES);
+      sb_media_set_too_large_error (&error, size, SB_MEDIA_MAX_IMAGE_BYTES);
       g_task_return_error (task, error);
       return;
     }
@@ -916,7 +914,7 @@ import_file_thread (GTask        *task,
   import->file = g_object_ref (file);
   import->display_name = g_strdup (g_file_info_get_display_name (info));
 
-  import->bytes = read_bounded (file, cancellable, &error);
+  import->bytes = sb_media_read_bounded (file, SB_MEDIA_MAX_IMAGE_BYTES, cancellable, &error);
   if (import->bytes == NULL)
     {
       g_task_return_error (task, error);
@@ -926,7 +924,7 @@ import_file_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  claimed = guess_claimed_type (import->display_name);
+  claimed = sb_media_guess_claimed_type (import->display_name);
   g_debug ("Importing “%s” (%s, %" G_GSIZE_FORMAT " bytes)",
            import->display_name, claimed != NULL ? claimed : "no claimed type",
            g_bytes_get_size (import->bytes));
