@@ -20,7 +20,6 @@
 #include "sb-media-reference.h"
 
 #define JPEG_QUALITY   "85"
-#define READ_CHUNK     (64 * 1024)
 #define SNIFF_BYTES    32
 #define WAIT_STEP      (100 * GST_MSECOND)      /* how often a wait looks at the cancellable */
 #define WAIT_LIMIT_US  (10 * G_USEC_PER_SEC)    /* for one preroll or one seek: some errors never reach the bus */
