@@ -52,7 +52,26 @@ struct _FakePrediction
   gint64 deadline_us;       /* 0 = none */
   int steps;
   gint64 seed;
+
+  /* Webhook delivery (optional) */
+  FakeServer *server;
+  char *webhook;
+  guint webhook_events;     /* WEBHOOK_* bits */
+  guint webhook_source;
+  int webhook_last_status;
+  gint64 webhook_last_logs_us;
+  gsize webhook_logs_len;
 };
+
+enum
+{
+  WEBHOOK_START = 1 << 0,
+  WEBHOOK_OUTPUT = 1 << 1,
+  WEBHOOK_LOGS = 1 << 2,
+  WEBHOOK_COMPLETED = 1 << 3,
+};
+
+#define WEBHOOK_SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 static void
 prediction_free (FakePrediction *p)
@@ -64,6 +83,8 @@ prediction_free (FakePrediction *p)
   g_clear_pointer (&p->output_schema, json_node_unref);
   g_clear_pointer (&p->schema_root, json_object_unref);
   g_clear_pointer (&p->faults, g_ptr_array_unref);
+  g_clear_handle_id (&p->webhook_source, g_source_remove);
+  g_free (p->webhook);
   g_free (p);
 }
 
@@ -1192,6 +1213,151 @@ parse_duration (const char *text)
   return total;
 }
 
+/* ---- webhooks ---------------------------------------------------------- */
+
+static SoupSession *
+webhook_session (void)
+{
+  static SoupSession *session;
+
+  if (session == NULL)
+    session = soup_session_new_with_options ("timeout", 10, NULL);
+  return session;
+}
+
+static void
+webhook_sent_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+}
+
+/* Standard Webhooks signing, as Replicate does: HMAC-SHA256 over
+ * "<id>.<timestamp>.<body>" with the base64 key after "whsec_". */
+static void
+webhook_send (FakePrediction *p,
+              const char     *event)
+{
+  FakeServer *self = p->server;
+  g_autoptr(JsonObject) o = prediction_to_json (self, p, FALSE, FALSE);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", p->webhook);
+  g_autofree char *body = NULL;
+  g_autofree char *rand = fake_random_id (24);
+  g_autofree char *id = g_strdup_printf ("msg_%s", rand);
+  g_autofree char *timestamp = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *signed_content = NULL;
+  g_autofree guchar *key = NULL;
+  g_autofree char *signature = NULL;
+  gsize key_len = 0;
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  g_autoptr(GHmac) hmac = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *b64 = NULL;
+  JsonObject *entry = json_object_new ();
+
+  if (msg == NULL)
+    return;
+  json_node_set_object (node, o);
+  body = json_to_string (node, FALSE);
+  signed_content = g_strdup_printf ("%s.%s.%s", id, timestamp, body);
+  key = g_base64_decode (WEBHOOK_SECRET + strlen ("whsec_"), &key_len);
+  hmac = g_hmac_new (G_CHECKSUM_SHA256, key, key_len);
+  g_hmac_update (hmac, (const guchar *) signed_content, -1);
+  g_hmac_get_digest (hmac, digest, &digest_len);
+  b64 = g_base64_encode (digest, digest_len);
+  signature = g_strdup_printf ("v1,%s", b64);
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "webhook-id", id);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "webhook-timestamp", timestamp);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "webhook-signature", signature);
+  bytes = g_bytes_new (body, strlen (body));
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  soup_session_send_and_read_async (webhook_session (), msg, G_PRIORITY_DEFAULT, NULL, webhook_sent_cb, NULL);
+
+  /* Outgoing deliveries show up in the request log too. */
+  json_object_set_int_member (entry, "seq", (gint64) ++self->request_seq);
+  json_object_set_int_member (entry, "time_ms", g_get_real_time () / 1000);
+  json_object_set_string_member (entry, "method", "POST");
+  json_object_set_string_member (entry, "route", "webhook-out");
+  json_object_set_string_member (entry, "path", p->webhook);
+  json_object_set_string_member (entry, "event", event);
+  json_object_set_string_member (entry, "prediction", p->id);
+  json_array_add_object_element (self->requests, entry);
+}
+
+static gboolean
+webhook_tick (gpointer data)
+{
+  FakePrediction *p = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 completed = 0;
+  Status status = prediction_status (p, now, &completed);
+  gboolean terminal = status != ST_STARTING && status != ST_PROCESSING;
+
+  if (status == ST_PROCESSING && p->webhook_last_status == ST_STARTING && (p->webhook_events & WEBHOOK_START))
+    webhook_send (p, "start");
+  if (status == ST_PROCESSING && (p->webhook_events & WEBHOOK_LOGS) &&
+      now - p->webhook_last_logs_us >= 500 * 1000)
+    {
+      g_autofree char *logs = prediction_logs (p, status, now, completed);
+
+      if (strlen (logs) != p->webhook_logs_len)
+        {
+          p->webhook_logs_len = strlen (logs);
+          p->webhook_last_logs_us = now;
+          webhook_send (p, "logs");
+        }
+    }
+  p->webhook_last_status = status;
+  if (!terminal)
+    return G_SOURCE_CONTINUE;
+
+  if (status == ST_SUCCEEDED && (p->webhook_events & WEBHOOK_OUTPUT))
+    webhook_send (p, "output");
+  if (p->webhook_events & WEBHOOK_COMPLETED)
+    webhook_send (p, "completed");
+  p->webhook_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+webhook_setup (FakePrediction *p,
+               JsonObject     *root)
+{
+  JsonNode *url = json_object_has_member (root, "webhook") ? json_object_get_member (root, "webhook") : NULL;
+
+  if (url == NULL || !JSON_NODE_HOLDS_VALUE (url) || json_node_get_value_type (url) != G_TYPE_STRING)
+    return;
+  p->webhook = g_strdup (json_node_get_string (url));
+  /* Without a filter: new outputs and completion. */
+  p->webhook_events = WEBHOOK_OUTPUT | WEBHOOK_COMPLETED;
+  if (json_object_has_member (root, "webhook_events_filter") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "webhook_events_filter")))
+    {
+      JsonArray *filter = json_object_get_array_member (root, "webhook_events_filter");
+
+      p->webhook_events = 0;
+      for (guint i = 0; i < json_array_get_length (filter); i++)
+        {
+          const char *e = json_array_get_string_element (filter, i);
+
+          if (g_strcmp0 (e, "start") == 0)
+            p->webhook_events |= WEBHOOK_START;
+          else if (g_strcmp0 (e, "output") == 0)
+            p->webhook_events |= WEBHOOK_OUTPUT;
+          else if (g_strcmp0 (e, "logs") == 0)
+            p->webhook_events |= WEBHOOK_LOGS;
+          else if (g_strcmp0 (e, "completed") == 0)
+            p->webhook_events |= WEBHOOK_COMPLETED;
+        }
+    }
+  p->webhook_last_status = ST_STARTING;
+  p->webhook_source = g_timeout_add (100, webhook_tick, p);
+}
+
 typedef struct
 {
   FakeServer *self;
@@ -1387,6 +1553,8 @@ handle_create (FakeServer        *self,
   if (cancel_after != NULL && parse_duration (cancel_after) >= 0)
     p->deadline_us = p->created_us + (gint64) (parse_duration (cancel_after) * G_USEC_PER_SEC);
 
+  p->server = self;
+  webhook_setup (p, root);
   g_hash_table_insert (self->predictions, p->id, p);
   g_ptr_array_add (self->prediction_order, g_strdup (p->id));
 
