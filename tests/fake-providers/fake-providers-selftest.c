@@ -366,6 +366,64 @@ test_anthropic_stream_error (void)
   g_assert_null (strstr (text, "message_stop"));
 }
 
+static void
+test_collections_pagination (void)
+{
+  g_autofree char *path = g_strdup ("/v1/collections");
+  guint pages = 0, total = 0;
+  gboolean saw_i2v = FALSE;
+
+  while (path != NULL)
+    {
+      g_autoptr(JsonNode) page = request_json ("GET", path, "Bearer r8_test", NULL, 200, NULL);
+      JsonObject *o = json_node_get_object (page);
+      JsonArray *results = json_object_get_array_member (o, "results");
+
+      pages++;
+      total += json_array_get_length (results);
+      for (guint i = 0; i < json_array_get_length (results); i++)
+        if (g_str_equal (json_object_get_string_member (json_array_get_object_element (results, i), "slug"),
+                         "image-to-video"))
+          saw_i2v = TRUE;
+      g_clear_pointer (&path, g_free);
+      if (!json_object_get_null_member (o, "next"))
+        {
+          const char *next = json_object_get_string_member (o, "next");
+
+          /* Absolute URLs on this server, fetched verbatim. */
+          g_assert_true (g_str_has_prefix (next, base_url));
+          g_assert_nonnull (strstr (next, "cursor="));
+          path = g_strdup (next + strlen (base_url));
+        }
+      g_assert_cmpuint (pages, <, 10);
+    }
+  g_assert_cmpuint (pages, >=, 2);
+  g_assert_cmpuint (total, ==, 20);
+  g_assert_true (saw_i2v);
+}
+
+static void
+test_prefer_wait (void)
+{
+  g_autoptr(SoupMessage) msg = new_request ("POST", "/v1/models/black-forest-labs/flux-schnell/predictions",
+                                            "Bearer r8_test", "{\"input\":{\"prompt\":\"sync\",\"width\":24,\"height\":24}}");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+  const char *output;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Prefer", "wait=10");
+  bytes = send_message (msg);
+  node = parse (bytes);
+  o = json_node_get_object (node);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 201);
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Preference-Applied"), ==, "wait=10");
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "succeeded");
+  output = json_array_get_string_element (json_object_get_array_member (o, "output"), 0);
+  /* flux-schnell's default output_format is webp. */
+  g_assert_true (g_str_has_prefix (output, "data:image/webp;base64,"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -410,6 +468,8 @@ main (int   argc,
   g_test_add_func ("/sb/fake-providers/sse-done", test_sse_done);
   g_test_add_func ("/sb/fake-providers/truncated-download", test_truncated_download);
   g_test_add_func ("/sb/fake-providers/anthropic-stream-error", test_anthropic_stream_error);
+  g_test_add_func ("/sb/fake-providers/collections-pagination", test_collections_pagination);
+  g_test_add_func ("/sb/fake-providers/prefer-wait", test_prefer_wait);
   g_test_add_func ("/sb/fake-providers/request-log", test_request_log);
 
   status = g_test_run ();

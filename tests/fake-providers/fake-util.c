@@ -586,18 +586,7 @@ stream_step (gpointer data)
           stream_item_free (item);
           return G_SOURCE_REMOVE;
         }
-      if (item->kind == ITEM_CLOSE)
-        {
-          SoupServerMessage *msg = g_object_ref (stream->msg);
-
-          stream_item_free (item);
-          /* Freed through the "finished" handler or right here. */
-          g_signal_handlers_disconnect_by_data (msg, stream);
-          stream_free (stream);
-          close_connection (msg, NULL);
-          g_object_unref (msg);
-          return G_SOURCE_REMOVE;
-        }
+      g_assert (item->kind == ITEM_DATA);
 
       if (stream->split && g_bytes_get_size (item->bytes) > 1)
         {
