@@ -199,6 +199,46 @@ handle_control (FakeServer        *self,
     fake_send_text (msg, SOUP_STATUS_NOT_FOUND, "application/json", "{\"error\":\"unknown control path\"}");
 }
 
+/* The "gzip" fault: compress a complete answer, as Replicate's edge does. */
+static void
+maybe_gzip (SoupServerMessage *msg,
+            JsonObject        *entry)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  JsonArray *applied;
+  gboolean wanted = FALSE;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GConverter) compressor = NULL;
+  g_autoptr(GOutputStream) mem = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GBytes) packed = NULL;
+
+  if (entry == NULL || !json_object_has_member (entry, "faults") ||
+      soup_server_message_get_status (msg) == 0 || body->length == 0)
+    return;
+  applied = json_object_get_array_member (entry, "faults");
+  for (guint i = 0; i < json_array_get_length (applied); i++)
+    {
+      g_autoptr(FakeFault) fault = fake_fault_parse (json_array_get_string_element (applied, i));
+
+      if (fault != NULL && g_str_equal (fault->name, "gzip"))
+        wanted = TRUE;
+    }
+  if (!wanted)
+    return;
+
+  plain = soup_message_body_flatten (body);
+  compressor = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1));
+  mem = g_memory_output_stream_new_resizable ();
+  out = g_converter_output_stream_new (mem, compressor);
+  g_output_stream_write_all (out, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), NULL, NULL, NULL);
+  g_output_stream_close (out, NULL, NULL);
+  packed = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+  soup_message_body_truncate (body);
+  soup_message_body_append_bytes (body, packed);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Content-Encoding", "gzip");
+}
+
 static void
 server_cb (SoupServer        *server,
            SoupServerMessage *msg,
@@ -208,17 +248,16 @@ server_cb (SoupServer        *server,
 {
   FakeServer *self = user_data;
 
-  log_request (self, msg);
+  JsonObject *entry = log_request (self, msg);
+
   g_debug ("%s %s", soup_server_message_get_method (msg), path);
 
   if (g_str_has_prefix (path, "/_fake/"))
     handle_control (self, msg, path);
-  else if (fake_llm_handle (self, msg, path))
-    return;
-  else if (fake_files_handle (self, msg, path))
-    return;
-  else if (fake_replicate_handle (self, msg, path))
-    return;
+  else if (fake_llm_handle (self, msg, path) ||
+           fake_files_handle (self, msg, path) ||
+           fake_replicate_handle (self, msg, path))
+    maybe_gzip (msg, entry);
   else
     fake_send_text (msg, SOUP_STATUS_NOT_FOUND, "application/json",
                     "{\"detail\":\"Not found.\",\"status\":404}");
