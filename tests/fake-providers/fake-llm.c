@@ -1475,7 +1475,6 @@ respond (Chat              *chat,
   chat_answer (chat, &a);
   if (chat->provider == PROVIDER_ANTHROPIC)
     {
-      /* Anthropic cannot "refuse" a tool call by choice; keep it as text. */
       if (chat->stream)
         stream_anthropic (chat, msg, &a);
       else

@@ -34,13 +34,12 @@ static const char *status_names[] = {
   "starting", "processing", "succeeded", "failed", "canceled", "aborted",
 };
 
-struct _FakePrediction
+typedef struct
 {
   char *id;
   char *model;
   char *version;
   JsonObject *input;
-  JsonNode *output_schema;  /* model's Output schema, resolved against root */
   JsonObject *schema_root;  /* openapi_schema, for $ref */
   gboolean video;
   GPtrArray *faults;
@@ -61,7 +60,7 @@ struct _FakePrediction
   int webhook_last_status;
   gint64 webhook_last_logs_us;
   gsize webhook_logs_len;
-};
+} FakePrediction;
 
 enum
 {
@@ -80,7 +79,6 @@ prediction_free (FakePrediction *p)
   g_free (p->model);
   g_free (p->version);
   g_clear_pointer (&p->input, json_object_unref);
-  g_clear_pointer (&p->output_schema, json_node_unref);
   g_clear_pointer (&p->schema_root, json_object_unref);
   g_clear_pointer (&p->faults, g_ptr_array_unref);
   g_clear_handle_id (&p->webhook_source, g_source_remove);
@@ -1364,7 +1362,6 @@ typedef struct
   SoupServerMessage *msg;
   char *id;
   guint source;
-  gboolean sync;
 } WaitData;
 
 static void
@@ -1577,8 +1574,7 @@ handle_create (FakeServer        *self,
       wd->self = self;
       wd->msg = msg;
       wd->id = g_strdup (p->id);
-      wd->sync = TRUE;
-      g_signal_connect (msg, "finished", G_CALLBACK (wait_msg_finished), wd);
+          g_signal_connect (msg, "finished", G_CALLBACK (wait_msg_finished), wd);
       soup_server_message_pause (msg);
       wd->source = g_timeout_add ((guint) (MAX (hold_us, 0) / 1000), wait_done_cb, wd);
       return;

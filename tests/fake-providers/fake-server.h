@@ -30,8 +30,6 @@ typedef struct
   gboolean from_command_line;
 } FakeRunFault;
 
-typedef struct _FakePrediction FakePrediction;
-
 typedef struct
 {
   SoupServer *server;
@@ -61,7 +59,7 @@ typedef struct
 
   GHashTable *predictions;   /* id -> FakePrediction */
   GPtrArray *prediction_order;
-  GHashTable *uploads;       /* id -> JsonObject (file object) + bytes */
+  GHashTable *uploads;       /* id -> JsonObject (file object) */
   GHashTable *upload_bytes;  /* id -> GBytes */
   GHashTable *media_cache;   /* path -> FakeMedia */
 
@@ -133,8 +131,6 @@ void         fake_rewrite_urls           (FakeServer   *self,
 JsonNode    *fake_parse_body             (SoupServerMessage *msg);
 void         fake_node_take_string       (JsonNode     *node,
                                           char         *text);
-void         fake_on_finished_unref      (SoupServerMessage *msg,
-                                          gpointer      object);
 
 /* Streaming helper: writes text in pieces, with pauses, then completes. */
 typedef struct _FakeStream FakeStream;

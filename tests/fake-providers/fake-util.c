@@ -433,13 +433,6 @@ fake_node_take_string (JsonNode *node,
   g_free (text);
 }
 
-void
-fake_on_finished_unref (SoupServerMessage *msg,
-                        gpointer           object)
-{
-  g_object_unref (object);
-}
-
 /* ---- streaming --------------------------------------------------------- */
 
 typedef enum
