@@ -24,6 +24,7 @@ struct _SbBriefEditor
   GtkWidget        parent_instance;
 
   /* Template widgets */
+  GtkWidget       *box;
   AdwEntryRow     *title_row;
   AdwEntryRow     *logline_row;
   AdwEntryRow     *audience_row;
@@ -608,6 +609,7 @@ sb_brief_editor_class_init (SbBriefEditorClass *klass)
   g_type_ensure (SB_TYPE_SCENE_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sb-brief-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, box);
   gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, title_row);
   gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, logline_row);
   gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, audience_row);

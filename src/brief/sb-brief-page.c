@@ -55,6 +55,7 @@ struct _SbBriefPage
   GtkWidget             parent_instance;
 
   /* Template widgets */
+  GtkWidget            *paned;
   GtkSearchEntry       *search_entry;
   GtkStack             *sidebar_stack;
   GtkLabel             *sidebar_empty_label;
@@ -104,9 +105,11 @@ struct _SbBriefPage
   GtkFileChooserNative *reference_chooser;
   GtkFileChooserNative *export_chooser;
   char                 *export_format;
-  SbRevisionsDialog    *revisions_dialog;
+  SbRevisionsDialog    *revisions_dialog;   /* weak */
   char                 *run_instruction;
   char                 *bound_model_key;
+  GString              *progress_text;      /* the streamed answer shown */
+  gsize                 progress_len;
 
   RunKind               running;
   RunKind               last_run;
@@ -450,11 +453,28 @@ progress_cb (const char *text_so_far,
   GtkTextMark *end;
   GtkTextIter iter;
   g_autofree char *scenes = NULL;
+  gsize len;
 
   if (self->running == RUN_NONE)
     return;
 
-  gtk_text_buffer_set_text (buffer, text_so_far != NULL ? text_so_far : "", -1);
+  if (text_so_far == NULL)
+    text_so_far = "";
+  len = strlen (text_so_far);
+
+  /* Append what is new: setting the whole text at every piece would make a
+   * long answer quadratic.  A fresh answer (the next provider, the repair
+   * round) starts over. */
+  if (len >= self->progress_len && strncmp (text_so_far, self->progress_text->str, self->progress_len) == 0)
+    {
+      gtk_text_buffer_get_end_iter (buffer, &iter);
+      gtk_text_buffer_insert (buffer, &iter, text_so_far + self->progress_len, len - self->progress_len);
+    }
+  else
+    gtk_text_buffer_set_text (buffer, text_so_far, len);
+  g_string_assign (self->progress_text, text_so_far);
+  self->progress_len = len;
+
   gtk_text_buffer_get_end_iter (buffer, &iter);
   end = gtk_text_buffer_get_mark (buffer, "end");
   if (end == NULL)
@@ -480,6 +500,8 @@ begin_run (SbBriefPage *self,
 
   hide_error (self);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->progress_view), "", -1);
+  g_string_truncate (self->progress_text, 0);
+  self->progress_len = 0;
   gtk_label_set_label (self->progress_label,
                        kind == RUN_REFINE ? _("Refining the brief…") : _("Writing the brief…"));
   progress_cb ("", 0, self);
@@ -1631,12 +1653,6 @@ on_revision_restore (SbBriefPage       *self,
 }
 
 static void
-on_revisions_dialog_destroy (SbBriefPage *self)
-{
-  g_clear_object (&self->revisions_dialog);
-}
-
-static void
 revisions_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -1655,13 +1671,14 @@ revisions_action (GtkWidget  *widget,
 
   sb_brief_editor_save_now (self->editor);
 
-  self->revisions_dialog = g_object_ref (sb_revisions_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                                  self->library,
-                                                                  sb_brief_get_id (self->brief)));
+  /* Owned by the list of toplevels while open; the pointer clears itself
+   * when it is closed. */
+  self->revisions_dialog = sb_revisions_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                    self->library,
+                                                    sb_brief_get_id (self->brief));
+  g_object_add_weak_pointer (G_OBJECT (self->revisions_dialog), (gpointer *) &self->revisions_dialog);
   g_signal_connect_object (self->revisions_dialog, "restore",
                            G_CALLBACK (on_revision_restore), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->revisions_dialog, "destroy",
-                           G_CALLBACK (on_revisions_dialog_destroy), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (self->revisions_dialog));
 }
 
@@ -1684,8 +1701,11 @@ sb_brief_page_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_chooser));
   g_clear_object (&self->export_chooser);
   if (self->revisions_dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->revisions_dialog));
-  g_clear_object (&self->revisions_dialog);
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->revisions_dialog), (gpointer *) &self->revisions_dialog);
+      gtk_window_destroy (GTK_WINDOW (self->revisions_dialog));
+      self->revisions_dialog = NULL;
+    }
 
   if (self->brief_list != NULL)
     gtk_list_view_set_model (self->brief_list, NULL);
@@ -1716,6 +1736,7 @@ sb_brief_page_finalize (GObject *object)
   g_clear_object (&self->reference_cancellable);
   g_free (self->export_format);
   g_free (self->run_instruction);
+  g_string_free (self->progress_text, TRUE);
 
   G_OBJECT_CLASS (sb_brief_page_parent_class)->finalize (object);
 }
@@ -1732,6 +1753,7 @@ sb_brief_page_class_init (SbBriefPageClass *klass)
   g_type_ensure (SB_TYPE_BRIEF_EDITOR);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sb-brief-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SbBriefPage, paned);
   gtk_widget_class_bind_template_child (widget_class, SbBriefPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SbBriefPage, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, SbBriefPage, sidebar_empty_label);
@@ -1802,6 +1824,7 @@ sb_brief_page_init (SbBriefPage *self)
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APPLICATION_ID);
+  self->progress_text = g_string_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1927,6 +1950,17 @@ sb_brief_page_get_error_title (SbBriefPage *self)
     return NULL;
 
   return gtk_label_get_label (self->error_title);
+}
+
+const char *
+sb_brief_page_get_error_description (SbBriefPage *self)
+{
+  g_return_val_if_fail (SB_IS_BRIEF_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (self->error_box))
+    return NULL;
+
+  return gtk_label_get_label (self->error_description);
 }
 
 const char *

@@ -37,6 +37,7 @@ const char        *sb_brief_page_get_view              (SbBriefPage *self);
 gboolean           sb_brief_page_is_running            (SbBriefPage *self);
 /* The title of the error shown in the page, or NULL when none is. */
 const char        *sb_brief_page_get_error_title       (SbBriefPage *self);
+const char        *sb_brief_page_get_error_description (SbBriefPage *self);
 /* The line saying which provider wrote the brief when it was not the
  * chosen one, or "". */
 const char        *sb_brief_page_get_notice            (SbBriefPage *self);

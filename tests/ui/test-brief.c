@@ -1,0 +1,639 @@
+/* test-brief.c
+ *
+ * Copyright 2026 The Storyboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Brief page in the real window against the fake providers over
+ * loopback: a prompt becomes a brief of scenes, edits are autosaved and can
+ * be undone, a refine adds a revision that the Revisions dialog lists, and
+ * going back appends a copy.  A rejected key shows the error in the page
+ * with the button that fixes it; Cancel really cancels; a provider that is
+ * down hands over to the next one, and the page says so.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sb-application.h"
+#include "sb-brief-page.h"
+#include "sb-scene-row.h"
+#include "sb-window.h"
+
+static char *fake_path;
+static char *fake_url;
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Says what the page shows, for a timeout's message. */
+static char *(*debug_state) (void);
+
+static void
+wait_for (Condition   condition,
+          gpointer    data,
+          const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s%s", what, debug_state ? debug_state () : "");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+iterate_a_while (void)
+{
+  for (guint i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+}
+
+static SbBriefPage *current_page;
+
+static char *
+describe_page (void)
+{
+  SbBriefRevision *revision;
+
+  if (current_page == NULL)
+    return g_strdup ("");
+
+  revision = sb_brief_editor_get_revision (sb_brief_page_get_editor (current_page));
+  return g_strdup_printf (" (view %s, %s, revision %u, error “%s”: “%s”)",
+                          sb_brief_page_get_view (current_page),
+                          sb_brief_page_is_running (current_page) ? "running" : "idle",
+                          revision != NULL ? sb_brief_revision_get_number (revision) : 0,
+                          sb_brief_page_get_error_title (current_page),
+                          sb_brief_page_get_error_description (current_page));
+}
+
+static GSubprocess *
+start_fake (const char *fault)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *openai = NULL;
+  g_autofree char *openrouter = NULL;
+  GSubprocess *fake;
+
+  /* The fake echoes the whole request into its answer, so a refine's
+   * answer is long: stream it with short pauses. */
+  if (fault != NULL)
+    fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, fake_path,
+                             "--sse-delay-ms", "0.2", "--fault", fault, NULL);
+  else
+    fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, fake_path,
+                             "--sse-delay-ms", "0.2", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  g_free (fake_url);
+  fake_url = g_strdup (line + strlen ("listening on "));
+
+  /* Every provider points at the fake: nothing leaves this machine. */
+  openai = g_strconcat (fake_url, "/v1", NULL);
+  openrouter = g_strconcat (fake_url, "/api/v1", NULL);
+  g_setenv ("STORYBOARD_OPENAI_BASE_URL", openai, TRUE);
+  g_setenv ("STORYBOARD_OPENROUTER_BASE_URL", openrouter, TRUE);
+  g_setenv ("STORYBOARD_ANTHROPIC_BASE_URL", fake_url, TRUE);
+
+  return fake;
+}
+
+static gboolean
+library_ready (gpointer data)
+{
+  return sb_application_get_library (data) != NULL ||
+         sb_application_get_library_error (data) != NULL;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_button_with_label (GtkWidget  *widget,
+                        const char *label)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+collect_scene_rows (GtkWidget *widget,
+                    GPtrArray *rows)
+{
+  if (SB_IS_SCENE_ROW (widget))
+    {
+      if (sb_scene_row_get_scene (SB_SCENE_ROW (widget)) != NULL && gtk_widget_get_mapped (widget))
+        g_ptr_array_add (rows, widget);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_scene_rows (child, rows);
+}
+
+static SbSceneRow *
+find_scene_row (SbBriefPage *page,
+                guint        position)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_scene_rows (GTK_WIDGET (sb_brief_page_get_editor (page)), rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (sb_scene_row_get_position (g_ptr_array_index (rows, i)) == position)
+      return g_ptr_array_index (rows, i);
+
+  return NULL;
+}
+
+static gboolean
+scene_row_shown (gpointer data)
+{
+  return find_scene_row (data, 0) != NULL;
+}
+
+typedef struct
+{
+  SbApplication *app;
+  SbWindow      *window;
+  SbBriefPage   *page;
+} Fixture;
+
+static void
+open_window (Fixture    *fixture,
+             const char *provider)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (fixture->app), NULL, &error));
+  g_assert_no_error (error);
+  wait_for (library_ready, fixture->app, "the library to open");
+  g_assert_nonnull (sb_application_get_library (fixture->app));
+
+  g_settings_set_string (sb_application_get_settings (fixture->app), "brief-provider", provider);
+
+  g_application_activate (G_APPLICATION (fixture->app));
+  fixture->window = SB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  g_assert_nonnull (fixture->window);
+  g_object_ref (fixture->window);
+  sb_window_set_page (fixture->window, "brief");
+
+  fixture->page = SB_BRIEF_PAGE (find_widget (GTK_WIDGET (fixture->window), SB_TYPE_BRIEF_PAGE));
+  g_assert_nonnull (fixture->page);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->page)));
+  current_page = fixture->page;
+  debug_state = describe_page;
+}
+
+static void
+close_window (Fixture *fixture)
+{
+  current_page = NULL;
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  iterate_a_while ();
+  g_assert_finalize_object (fixture->window);
+
+  g_application_quit (G_APPLICATION (fixture->app));
+  sb_library_close (sb_application_get_library (fixture->app));
+  g_clear_object (&fixture->app);
+}
+
+static gboolean
+page_idle (gpointer data)
+{
+  return !sb_brief_page_is_running (data);
+}
+
+static gboolean
+editor_shown (gpointer data)
+{
+  SbBriefPage *page = data;
+
+  return !sb_brief_page_is_running (page) &&
+         g_strcmp0 (sb_brief_page_get_view (page), "editor") == 0 &&
+         sb_brief_editor_get_revision (sb_brief_page_get_editor (page)) != NULL;
+}
+
+static gboolean
+error_shown (gpointer data)
+{
+  return sb_brief_page_get_error_title (data) != NULL;
+}
+
+static gboolean
+editor_saved (gpointer data)
+{
+  SbBriefEditor *editor = data;
+
+  return sb_brief_editor_is_saved (editor) && sb_brief_editor_get_n_saves (editor) > 0;
+}
+
+typedef struct
+{
+  SbBriefPage *page;
+  guint        number;
+} RevisionWait;
+
+static gboolean
+revision_shown (gpointer data)
+{
+  RevisionWait *wait = data;
+  SbBriefRevision *revision = sb_brief_editor_get_revision (sb_brief_page_get_editor (wait->page));
+
+  return !sb_brief_page_is_running (wait->page) &&
+         revision != NULL && sb_brief_revision_get_number (revision) == wait->number;
+}
+
+typedef struct
+{
+  SbRevisionsDialog *dialog;
+  guint              n;
+} DialogWait;
+
+static gboolean
+dialog_lists (gpointer data)
+{
+  DialogWait *wait = data;
+  GListModel *model = sb_revisions_dialog_get_model (wait->dialog);
+
+  return model != NULL && g_list_model_get_n_items (model) == wait->n;
+}
+
+static gboolean
+briefs_listed (gpointer data)
+{
+  GListModel *briefs = sb_brief_page_get_briefs (data);
+
+  return briefs != NULL && g_list_model_get_n_items (briefs) == 1;
+}
+
+typedef struct
+{
+  GAsyncResult *result;
+} AsyncWait;
+
+static void
+async_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AsyncWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+}
+
+static gboolean
+async_finished (gpointer data)
+{
+  return ((AsyncWait *) data)->result != NULL;
+}
+
+static const char *
+scene_title (GListModel *scenes,
+             guint       position)
+{
+  g_autoptr(SbScene) scene = g_list_model_get_item (scenes, position);
+
+  /* The store keeps the scene alive. */
+  return sb_scene_get_title (scene);
+}
+
+static void
+test_brief_generate_edit_refine (void)
+{
+  g_autoptr(GSubprocess) fake = start_fake (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) revisions = NULL;
+  g_autoptr(SbBriefRevision) stored = NULL;
+  g_autofree char *original_second = NULL;
+  Fixture fixture = { 0 };
+  SbBriefEditor *editor;
+  SbBriefRevision *revision;
+  SbLibrary *library;
+  SbSceneRow *row;
+  SbRevisionsDialog *dialog;
+  GListModel *scenes;
+  GListModel *dialog_model;
+  RevisionWait revision_wait;
+  DialogWait dialog_wait;
+  AsyncWait async = { NULL };
+  guint n_scenes;
+
+  g_setenv ("OPENAI_API_KEY", "test-key", TRUE);
+  open_window (&fixture, "openai");
+  library = sb_application_get_library (fixture.app);
+  editor = sb_brief_page_get_editor (fixture.page);
+
+  /* Nothing to write from yet. */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL) &&
+                  sb_brief_page_is_running (fixture.page));
+
+  gtk_text_buffer_set_text (sb_brief_page_get_prompt_buffer (fixture.page),
+                            "A launch video for a solar-powered bike light, upbeat, for commuters", -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL));
+  g_assert_true (sb_brief_page_is_running (fixture.page));
+
+  /* The brief arrives, is stored as revision 1, and the editor shows it. */
+  wait_for (editor_shown, fixture.page, "the generated brief");
+  g_assert_null (sb_brief_page_get_error_title (fixture.page));
+  revision = sb_brief_editor_get_revision (editor);
+  g_assert_cmpuint (sb_brief_revision_get_number (revision), ==, 1);
+  g_assert_cmpint (sb_brief_get_id (sb_brief_page_get_brief (fixture.page)), >, 0);
+  /* The chosen provider answered: no hand-over to report. */
+  g_assert_cmpstr (sb_brief_page_get_notice (fixture.page), ==, "");
+
+  scenes = sb_brief_editor_get_scenes (editor);
+  n_scenes = g_list_model_get_n_items (scenes);
+  g_assert_cmpuint (n_scenes, >=, 5);
+  g_assert_cmpuint (n_scenes, <=, 8);
+  wait_for (briefs_listed, fixture.page, "the brief in the sidebar");
+
+  /* The cards are on screen, named for screen readers. */
+  wait_for (scene_row_shown, fixture.page, "the scene cards");
+  row = find_scene_row (fixture.page, 0);
+  g_assert_cmpstr (gtk_editable_get_text (sb_scene_row_get_title_editable (row)), ==, scene_title (scenes, 0));
+
+  /* Edit the first scene's title as the user would. */
+  gtk_editable_set_text (sb_scene_row_get_title_editable (row), "Dawn ride through the city");
+  g_assert_cmpstr (scene_title (scenes, 0), ==, "Dawn ride through the city");
+  original_second = g_strdup (scene_title (scenes, 1));
+
+  /* Move it down (Alt+Down does the same): it becomes scene 2. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "scene.move-down", NULL));
+  g_assert_cmpstr (scene_title (scenes, 1), ==, "Dawn ride through the city");
+  g_assert_cmpstr (scene_title (scenes, 0), ==, original_second);
+  g_assert_cmpuint (g_list_model_get_n_items (scenes), ==, n_scenes);
+
+  /* Undo the move, redo it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo", NULL));
+  g_assert_cmpstr (scene_title (scenes, 0), ==, "Dawn ride through the city");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.redo", NULL));
+  g_assert_cmpstr (scene_title (scenes, 1), ==, "Dawn ride through the city");
+
+  /* Autosave, with nothing to press. */
+  wait_for (editor_saved, editor, "the autosave");
+  g_assert_cmpstr (sb_brief_editor_get_status (editor), ==, "Saved");
+
+  sb_library_load_latest_revision_async (library, sb_brief_get_id (sb_brief_page_get_brief (fixture.page)),
+                                         NULL, async_done, &async);
+  wait_for (async_finished, &async, "the stored revision");
+  stored = sb_library_load_latest_revision_finish (library, async.result, &error);
+  g_clear_object (&async.result);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sb_brief_revision_get_number (stored), ==, 1);
+  g_assert_cmpstr (scene_title (G_LIST_MODEL (sb_brief_revision_get_scenes (stored)), 1), ==,
+                   "Dawn ride through the city");
+  g_assert_cmpstr (scene_title (G_LIST_MODEL (sb_brief_revision_get_scenes (stored)), 0), ==,
+                   original_second);
+
+  /* Refine: revision 2 replaces the editor's content. */
+  gtk_editable_set_text (sb_brief_page_get_refine_editable (fixture.page), "make it funnier");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.refine", NULL));
+  revision_wait.page = fixture.page;
+  revision_wait.number = 2;
+  wait_for (revision_shown, &revision_wait, "revision 2");
+  g_assert_null (sb_brief_page_get_error_title (fixture.page));
+  revision = sb_brief_editor_get_revision (editor);
+  g_assert_cmpstr (sb_brief_revision_get_instruction (revision), ==, "make it funnier");
+  g_assert_cmpuint (g_list_model_get_n_items (sb_brief_editor_get_scenes (editor)), >=, 5);
+  g_assert_cmpstr (gtk_editable_get_text (sb_brief_page_get_refine_editable (fixture.page)), ==, "");
+
+  /* The library holds both. */
+  sb_library_list_revisions_async (library, sb_brief_get_id (sb_brief_page_get_brief (fixture.page)),
+                                   NULL, async_done, &async);
+  wait_for (async_finished, &async, "the revisions");
+  revisions = sb_library_list_revisions_finish (library, async.result, &error);
+  g_clear_object (&async.result);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (revisions), ==, 2);
+
+  /* The Revisions dialog lists both, newest first, with what changed. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.revisions", NULL));
+  dialog = sb_brief_page_get_revisions_dialog (fixture.page);
+  g_assert_nonnull (dialog);
+  dialog_wait.dialog = dialog;
+  dialog_wait.n = 2;
+  wait_for (dialog_lists, &dialog_wait, "the revisions in the dialog");
+  dialog_model = sb_revisions_dialog_get_model (dialog);
+  {
+    g_autoptr(SbBriefRevision) newest = g_list_model_get_item (dialog_model, 0);
+    g_autoptr(SbBriefRevision) oldest = g_list_model_get_item (dialog_model, 1);
+
+    g_assert_cmpuint (sb_brief_revision_get_number (newest), ==, 2);
+    g_assert_cmpstr (sb_brief_revision_get_instruction (newest), ==, "make it funnier");
+    g_assert_cmpuint (sb_brief_revision_get_number (oldest), ==, 1);
+  }
+  g_assert_cmpstr (sb_revisions_dialog_get_changes (dialog), !=, "");
+  g_assert_true (g_str_has_prefix (sb_revisions_dialog_get_changes (dialog), "• "));
+
+  /* Go back to revision 1: a copy becomes revision 3, nothing is lost. */
+  sb_revisions_dialog_select (dialog, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "revisions.restore", NULL));
+  revision_wait.number = 3;
+  wait_for (revision_shown, &revision_wait, "revision 3");
+  scenes = sb_brief_editor_get_scenes (editor);
+  g_assert_cmpstr (scene_title (scenes, 1), ==, "Dawn ride through the city");
+  dialog_wait.n = 3;
+  wait_for (dialog_lists, &dialog_wait, "three revisions in the dialog");
+
+  g_assert_true (gtk_widget_get_realized (GTK_WIDGET (dialog)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  gtk_window_close (GTK_WINDOW (dialog));
+  iterate_a_while ();
+  g_assert_null (sb_brief_page_get_revisions_dialog (fixture.page));
+
+  close_window (&fixture);
+  g_subprocess_force_exit (fake);
+}
+
+static void
+test_brief_auth_error (void)
+{
+  g_autoptr(GSubprocess) fake = start_fake (NULL);
+  Fixture fixture = { 0 };
+  GtkWidget *button;
+  const char *description;
+
+  g_setenv ("OPENAI_API_KEY", "bad-key", TRUE);
+  open_window (&fixture, "openai");
+
+  gtk_text_buffer_set_text (sb_brief_page_get_prompt_buffer (fixture.page), "A video about tea", -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL));
+  wait_for (error_shown, fixture.page, "the error");
+  wait_for (page_idle, fixture.page, "the run to end");
+
+  /* Shown in the page, with the one button that fixes it. */
+  g_assert_cmpstr (sb_brief_page_get_error_title (fixture.page), ==, "The Provider Did Not Accept the Key");
+  g_assert_cmpstr (sb_brief_page_get_view (fixture.page), ==, "compose");
+  iterate_a_while ();
+  button = find_button_with_label (GTK_WIDGET (fixture.page), "Open _Preferences");
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "app.preferences");
+  g_assert_null (find_button_with_label (GTK_WIDGET (fixture.page), "_Try Again"));
+
+  /* The key itself is never shown. */
+  description = sb_brief_page_get_error_description (fixture.page);
+  g_assert_nonnull (description);
+  g_assert_cmpstr (description, !=, "");
+  g_assert_null (strstr (description, "bad-key"));
+
+  /* Nothing was stored. */
+  g_assert_null (sb_brief_page_get_brief (fixture.page));
+
+  close_window (&fixture);
+  g_subprocess_force_exit (fake);
+}
+
+static void
+test_brief_cancel (void)
+{
+  g_autoptr(GSubprocess) fake = start_fake (NULL);
+  Fixture fixture = { 0 };
+
+  g_setenv ("OPENAI_API_KEY", "test-key", TRUE);
+  open_window (&fixture, "openai");
+
+  /* The fake thinks for half a minute before it answers. */
+  gtk_text_buffer_set_text (sb_brief_page_get_prompt_buffer (fixture.page),
+                            "A slow one [fake:slow=30]", -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL));
+  iterate_a_while ();
+  g_assert_true (sb_brief_page_is_running (fixture.page));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.cancel", NULL));
+  g_assert_false (sb_brief_page_is_running (fixture.page));
+  iterate_a_while ();
+
+  /* Nothing alarming, nothing stored, and Generate works again. */
+  g_assert_null (sb_brief_page_get_error_title (fixture.page));
+  g_assert_null (sb_brief_page_get_brief (fixture.page));
+  g_assert_cmpstr (sb_brief_page_get_view (fixture.page), ==, "compose");
+  g_assert_true (gtk_widget_is_sensitive (find_button_with_label (GTK_WIDGET (fixture.page), "_Generate Brief")));
+
+  close_window (&fixture);
+  g_subprocess_force_exit (fake);
+}
+
+static void
+test_brief_fallback (void)
+{
+  /* OpenRouter answers 503 to every chat request. */
+  g_autoptr(GSubprocess) fake = start_fake ("openrouter-chat:503");
+  Fixture fixture = { 0 };
+
+  g_setenv ("OPENAI_API_KEY", "test-key", TRUE);
+  g_setenv ("OPENROUTER_API_KEY", "test-key", TRUE);
+  open_window (&fixture, "openrouter");
+
+  gtk_text_buffer_set_text (sb_brief_page_get_prompt_buffer (fixture.page), "A video about bread", -1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL));
+  wait_for (editor_shown, fixture.page, "the brief from the next provider");
+
+  g_assert_null (sb_brief_page_get_error_title (fixture.page));
+  g_assert_cmpstr (sb_brief_revision_get_provider (sb_brief_editor_get_revision (sb_brief_page_get_editor (fixture.page))), ==, "openai");
+  g_assert_cmpstr (sb_brief_page_get_notice (fixture.page), ==, "Written by OpenAI — OpenRouter was unavailable");
+
+  g_unsetenv ("OPENROUTER_API_KEY");
+  close_window (&fixture);
+  g_subprocess_force_exit (fake);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("sb-ui-brief-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  int status;
+
+  /* Before anything reads them. */
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("STORYBOARD_BACKOFF_SCALE", "0.001", TRUE);
+  g_setenv ("OPENAI_API_KEY", "test-key", TRUE);
+  g_unsetenv ("OPENROUTER_API_KEY");
+  g_unsetenv ("ANTHROPIC_API_KEY");
+  g_unsetenv ("STORYBOARD_DEMO");
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  if (argc < 2)
+    {
+      g_printerr ("usage: %s PATH-TO-sb-fake-providers\n", argv[0]);
+      return 1;
+    }
+  fake_path = argv[1];
+
+  g_test_add_func ("/sb/ui/brief/generate-edit-refine", test_brief_generate_edit_refine);
+  g_test_add_func ("/sb/ui/brief/auth-error", test_brief_auth_error);
+  g_test_add_func ("/sb/ui/brief/cancel", test_brief_cancel);
+  g_test_add_func ("/sb/ui/brief/fallback", test_brief_fallback);
+
+  status = g_test_run ();
+
+  if (!g_test_failed ())
+    {
+      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
+
+      if (system (rm) != 0)
+        g_printerr ("Could not remove %s\n", home);
+    }
+
+  g_free (fake_url);
+
+  return status;
+}
