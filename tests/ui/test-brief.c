@@ -207,44 +207,60 @@ typedef struct
   SbBriefPage   *page;
 } Fixture;
 
+/* One application and window for all the tests, as a user would keep it
+ * open: a GApplication exports itself on the session bus, so a second one
+ * in this process could not register while the first lives. */
+static Fixture fixture;
+
 static void
-open_window (Fixture    *fixture,
-             const char *provider)
+open_window (const char *provider)
 {
-  g_autoptr(GError) error = NULL;
+  if (fixture.app == NULL)
+    {
+      g_autoptr(GError) error = NULL;
 
-  fixture->app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (fixture->app), NULL, &error));
-  g_assert_no_error (error);
-  wait_for (library_ready, fixture->app, "the library to open");
-  g_assert_nonnull (sb_application_get_library (fixture->app));
+      fixture.app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (fixture.app), NULL, &error));
+      g_assert_no_error (error);
+      wait_for (library_ready, fixture.app, "the library to open");
+      g_assert_nonnull (sb_application_get_library (fixture.app));
 
-  g_settings_set_string (sb_application_get_settings (fixture->app), "brief-provider", provider);
+      g_application_activate (G_APPLICATION (fixture.app));
+      fixture.window = SB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture.app)));
+      g_assert_nonnull (fixture.window);
+      g_object_ref (fixture.window);
+      sb_window_set_page (fixture.window, "brief");
 
-  g_application_activate (G_APPLICATION (fixture->app));
-  fixture->window = SB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
-  g_assert_nonnull (fixture->window);
-  g_object_ref (fixture->window);
-  sb_window_set_page (fixture->window, "brief");
+      fixture.page = SB_BRIEF_PAGE (find_widget (GTK_WIDGET (fixture.window), SB_TYPE_BRIEF_PAGE));
+      g_assert_nonnull (fixture.page);
+      current_page = fixture.page;
+      debug_state = describe_page;
+    }
 
-  fixture->page = SB_BRIEF_PAGE (find_widget (GTK_WIDGET (fixture->window), SB_TYPE_BRIEF_PAGE));
-  g_assert_nonnull (fixture->page);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->page)));
-  current_page = fixture->page;
-  debug_state = describe_page;
+  /* Start from a new, empty brief. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.new", NULL));
+  g_assert_cmpstr (sb_brief_page_get_view (fixture.page), ==, "compose");
+  g_assert_null (sb_brief_page_get_brief (fixture.page));
+  g_assert_null (sb_brief_page_get_error_title (fixture.page));
+
+  g_settings_set_string (sb_application_get_settings (fixture.app), "brief-provider", provider);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture.page)));
 }
 
 static void
-close_window (Fixture *fixture)
+test_brief_close (void)
 {
-  current_page = NULL;
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  iterate_a_while ();
-  g_assert_finalize_object (fixture->window);
+  if (fixture.app == NULL)
+    return;
 
-  g_application_quit (G_APPLICATION (fixture->app));
-  sb_library_close (sb_application_get_library (fixture->app));
-  g_clear_object (&fixture->app);
+  current_page = NULL;
+  gtk_window_destroy (GTK_WINDOW (fixture.window));
+  iterate_a_while ();
+  g_assert_finalize_object (fixture.window);
+
+  g_application_quit (G_APPLICATION (fixture.app));
+  sb_library_close (sb_application_get_library (fixture.app));
+  g_clear_object (&fixture.app);
 }
 
 static gboolean
@@ -355,7 +371,6 @@ test_brief_generate_edit_refine (void)
   g_autoptr(GListModel) revisions = NULL;
   g_autoptr(SbBriefRevision) stored = NULL;
   g_autofree char *original_second = NULL;
-  Fixture fixture = { 0 };
   SbBriefEditor *editor;
   SbBriefRevision *revision;
   SbLibrary *library;
@@ -369,7 +384,7 @@ test_brief_generate_edit_refine (void)
   guint n_scenes;
 
   g_setenv ("OPENAI_API_KEY", "test-key", TRUE);
-  open_window (&fixture, "openai");
+  open_window ("openai");
   library = sb_application_get_library (fixture.app);
   editor = sb_brief_page_get_editor (fixture.page);
 
@@ -491,7 +506,6 @@ test_brief_generate_edit_refine (void)
   iterate_a_while ();
   g_assert_null (sb_brief_page_get_revisions_dialog (fixture.page));
 
-  close_window (&fixture);
   g_subprocess_force_exit (fake);
 }
 
@@ -499,12 +513,11 @@ static void
 test_brief_auth_error (void)
 {
   g_autoptr(GSubprocess) fake = start_fake (NULL);
-  Fixture fixture = { 0 };
   GtkWidget *button;
   const char *description;
 
   g_setenv ("OPENAI_API_KEY", "bad-key", TRUE);
-  open_window (&fixture, "openai");
+  open_window ("openai");
 
   gtk_text_buffer_set_text (sb_brief_page_get_prompt_buffer (fixture.page), "A video about tea", -1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL));
@@ -529,7 +542,6 @@ test_brief_auth_error (void)
   /* Nothing was stored. */
   g_assert_null (sb_brief_page_get_brief (fixture.page));
 
-  close_window (&fixture);
   g_subprocess_force_exit (fake);
 }
 
@@ -537,10 +549,9 @@ static void
 test_brief_cancel (void)
 {
   g_autoptr(GSubprocess) fake = start_fake (NULL);
-  Fixture fixture = { 0 };
 
   g_setenv ("OPENAI_API_KEY", "test-key", TRUE);
-  open_window (&fixture, "openai");
+  open_window ("openai");
 
   /* The fake thinks for half a minute before it answers. */
   gtk_text_buffer_set_text (sb_brief_page_get_prompt_buffer (fixture.page),
@@ -559,7 +570,6 @@ test_brief_cancel (void)
   g_assert_cmpstr (sb_brief_page_get_view (fixture.page), ==, "compose");
   g_assert_true (gtk_widget_is_sensitive (find_button_with_label (GTK_WIDGET (fixture.page), "_Generate Brief")));
 
-  close_window (&fixture);
   g_subprocess_force_exit (fake);
 }
 
@@ -568,11 +578,10 @@ test_brief_fallback (void)
 {
   /* OpenRouter answers 503 to every chat request. */
   g_autoptr(GSubprocess) fake = start_fake ("openrouter-chat:503");
-  Fixture fixture = { 0 };
 
   g_setenv ("OPENAI_API_KEY", "test-key", TRUE);
   g_setenv ("OPENROUTER_API_KEY", "test-key", TRUE);
-  open_window (&fixture, "openrouter");
+  open_window ("openrouter");
 
   gtk_text_buffer_set_text (sb_brief_page_get_prompt_buffer (fixture.page), "A video about bread", -1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL));
@@ -583,7 +592,6 @@ test_brief_fallback (void)
   g_assert_cmpstr (sb_brief_page_get_notice (fixture.page), ==, "Written by OpenAI — OpenRouter was unavailable");
 
   g_unsetenv ("OPENROUTER_API_KEY");
-  close_window (&fixture);
   g_subprocess_force_exit (fake);
 }
 
@@ -622,6 +630,7 @@ main (int   argc,
   g_test_add_func ("/sb/ui/brief/auth-error", test_brief_auth_error);
   g_test_add_func ("/sb/ui/brief/cancel", test_brief_cancel);
   g_test_add_func ("/sb/ui/brief/fallback", test_brief_fallback);
+  g_test_add_func ("/sb/ui/brief/close", test_brief_close);
 
   status = g_test_run ();
 
