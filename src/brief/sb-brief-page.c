@@ -1469,16 +1469,31 @@ on_reference_drop_leave (GtkDropTarget *target,
 /* Export */
 
 static void
+export_written_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
 exported_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(SbBriefPage) self = user_data;
+  SbBriefPage *self = SB_BRIEF_PAGE (object);
+  g_autoptr(GFile) file = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_file_get_basename (G_FILE (object));
+  g_autofree char *name = g_file_get_basename (file);
   g_autofree char *message = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+  if (!sb_brief_page_export_finish (self, result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -1497,22 +1512,13 @@ export_chooser_response_cb (SbBriefPage          *self,
                             int                   response,
                             GtkFileChooserNative *chooser)
 {
-  SbBriefRevision *revision = sb_brief_editor_get_revision (self->editor);
-
-  if (response == GTK_RESPONSE_ACCEPT && self->brief != NULL && revision != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autoptr(GBytes) bytes = NULL;
-      char *text;
 
-      if (g_strcmp0 (self->export_format, "json") == 0)
-        text = sb_brief_export_json (self->brief, revision);
-      else
-        text = sb_brief_export_markdown (self->brief, revision);
-
-      bytes = g_bytes_new_take (text, strlen (text));
-      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                           self->cancellable, exported_cb, g_object_ref (self));
+      if (file != NULL)
+        sb_brief_page_export_async (self, file, self->export_format, self->cancellable,
+                                    exported_cb, g_object_ref (file));
     }
 
   g_clear_object (&self->export_chooser);
@@ -1985,4 +1991,83 @@ sb_brief_page_get_revisions_dialog (SbBriefPage *self)
   g_return_val_if_fail (SB_IS_BRIEF_PAGE (self), NULL);
 
   return self->revisions_dialog;
+}
+
+void
+sb_brief_page_export_async (SbBriefPage         *self,
+                            GFile               *file,
+                            const char          *format,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SbBriefRevision *revision;
+  g_autoptr(GBytes) bytes = NULL;
+  char *text;
+
+  g_return_if_fail (SB_IS_BRIEF_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sb_brief_page_export_async);
+
+  revision = sb_brief_editor_get_revision (self->editor);
+  if (self->brief == NULL || revision == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No brief is open"));
+      return;
+    }
+
+  /* The text is made here, from what is on screen; the file is written
+   * without blocking. */
+  if (g_strcmp0 (format, "json") == 0)
+    text = sb_brief_export_json (self->brief, revision);
+  else
+    text = sb_brief_export_markdown (self->brief, revision);
+
+  bytes = g_bytes_new_take (text, strlen (text));
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                       cancellable, export_written_cb, g_steal_pointer (&task));
+}
+
+gboolean
+sb_brief_page_export_finish (SbBriefPage   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (SB_IS_BRIEF_PAGE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+sb_brief_page_set_reference_file (SbBriefPage *self,
+                                  GFile       *file)
+{
+  g_return_if_fail (SB_IS_BRIEF_PAGE (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  if (file == NULL)
+    remove_reference (self);
+  else
+    load_reference (self, file);
+}
+
+gboolean
+sb_brief_page_has_reference (SbBriefPage *self)
+{
+  g_return_val_if_fail (SB_IS_BRIEF_PAGE (self), FALSE);
+
+  return self->reference != NULL;
+}
+
+const char *
+sb_brief_page_get_reference_summary (SbBriefPage *self)
+{
+  g_return_val_if_fail (SB_IS_BRIEF_PAGE (self), NULL);
+
+  return adw_action_row_get_subtitle (self->reference_row);
 }

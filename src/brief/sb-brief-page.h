@@ -24,6 +24,21 @@ G_DECLARE_FINAL_TYPE (SbBriefPage, sb_brief_page, SB, BRIEF_PAGE, GtkWidget)
 
 void               sb_brief_page_set_library           (SbBriefPage *self,
                                                         SbLibrary   *library);
+/* Writes the open brief to @file as "markdown" or "json", what the Export
+ * menu does after asking where. */
+void               sb_brief_page_export_async          (SbBriefPage         *self,
+                                                        GFile               *file,
+                                                        const char          *format,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean           sb_brief_page_export_finish         (SbBriefPage         *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+/* Attaches @file as the reference (what choosing or dropping a file does);
+ * NULL removes it. */
+void               sb_brief_page_set_reference_file    (SbBriefPage *self,
+                                                        GFile       *file);
 
 /* For tests: what the user sees and types into. */
 GtkTextBuffer     *sb_brief_page_get_prompt_buffer     (SbBriefPage *self);
@@ -41,6 +56,9 @@ const char        *sb_brief_page_get_error_description (SbBriefPage *self);
 /* The line saying which provider wrote the brief when it was not the
  * chosen one, or "". */
 const char        *sb_brief_page_get_notice            (SbBriefPage *self);
+gboolean           sb_brief_page_has_reference         (SbBriefPage *self);
+/* The line under the reference's name: its kind and size, or an error. */
+const char        *sb_brief_page_get_reference_summary (SbBriefPage *self);
 /* The saved briefs in the sidebar (SbBrief), or NULL while they load. */
 GListModel        *sb_brief_page_get_briefs            (SbBriefPage *self);
 /* The Revisions dialog while it is open, or NULL. */

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +115,37 @@ start_fake (const char *fault)
   return fake;
 }
 
+/* With SB_TEST_SHOTS=DIR, saves what the window shows as DIR/NAME.png, to
+ * look at the page by eye. */
+static void
+save_shot (GtkWidget  *widget,
+           const char *name)
+{
+  const char *dir = g_getenv ("SB_TEST_SHOTS");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (dir == NULL)
+    return;
+
+  iterate_a_while ();
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("%s/%s.png", dir, name);
+  gdk_texture_save_to_png (texture, file);
+}
+
 static gboolean
 library_ready (gpointer data)
 {
@@ -211,6 +243,9 @@ typedef struct
  * open: a GApplication exports itself on the session bus, so a second one
  * in this process could not register while the first lives. */
 static Fixture fixture;
+
+/* The brief the first test wrote, for the sidebar check of a later one. */
+static gint64 first_brief_id;
 
 static void
 open_window (const char *provider)
@@ -353,6 +388,85 @@ async_finished (gpointer data)
   return ((AsyncWait *) data)->result != NULL;
 }
 
+static gboolean
+reference_settled (gpointer data)
+{
+  const char *summary = sb_brief_page_get_reference_summary (data);
+
+  return summary != NULL && *summary != '\0' && g_strcmp0 (summary, "Reading…") != 0;
+}
+
+static GFile *
+test_image (const char *name)
+{
+  return g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "images", name, NULL));
+}
+
+static void
+export_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+export_finished (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static char *
+read_export (SbBriefPage *page,
+             const char  *format)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sb-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "brief.out", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  sb_brief_page_export_async (page, file, format, NULL, export_done, &result);
+  wait_for (export_finished, &result, "the export");
+  g_assert_true (sb_brief_page_export_finish (page, result, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_unlink (path);
+  g_rmdir (dir);
+
+  return contents;
+}
+
+typedef struct
+{
+  SbBriefPage *page;
+  gint64       brief_id;
+  guint        n_briefs;
+} BriefWait;
+
+static gboolean
+brief_open (gpointer data)
+{
+  BriefWait *wait = data;
+  SbBrief *brief = sb_brief_page_get_brief (wait->page);
+
+  return editor_shown (wait->page) && brief != NULL && sb_brief_get_id (brief) == wait->brief_id;
+}
+
+static gboolean
+briefs_count (gpointer data)
+{
+  BriefWait *wait = data;
+  GListModel *briefs = sb_brief_page_get_briefs (wait->page);
+
+  return briefs != NULL && g_list_model_get_n_items (briefs) == wait->n_briefs;
+}
+
 static const char *
 scene_title (GListModel *scenes,
              guint       position)
@@ -392,6 +506,23 @@ test_brief_generate_edit_refine (void)
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL) &&
                   sb_brief_page_is_running (fixture.page));
 
+  /* A file that is not an image says why; a good one shows its size. */
+  {
+    g_autoptr(GFile) bad = test_image ("empty.png");
+    g_autoptr(GFile) good = test_image ("green.jpg");
+
+    sb_brief_page_set_reference_file (fixture.page, bad);
+    wait_for (reference_settled, fixture.page, "the bad reference to be refused");
+    g_assert_false (sb_brief_page_has_reference (fixture.page));
+    g_assert_true (g_str_has_prefix (sb_brief_page_get_reference_summary (fixture.page),
+                                     "This file cannot be a reference"));
+
+    sb_brief_page_set_reference_file (fixture.page, good);
+    wait_for (reference_settled, fixture.page, "the reference to load");
+    g_assert_true (sb_brief_page_has_reference (fixture.page));
+    g_assert_true (g_str_has_prefix (sb_brief_page_get_reference_summary (fixture.page), "Image, "));
+  }
+
   gtk_text_buffer_set_text (sb_brief_page_get_prompt_buffer (fixture.page),
                             "A launch video for a solar-powered bike light, upbeat, for commuters", -1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL));
@@ -411,11 +542,14 @@ test_brief_generate_edit_refine (void)
   g_assert_cmpuint (n_scenes, >=, 5);
   g_assert_cmpuint (n_scenes, <=, 8);
   wait_for (briefs_listed, fixture.page, "the brief in the sidebar");
+  first_brief_id = sb_brief_get_id (sb_brief_page_get_brief (fixture.page));
 
   /* The cards are on screen, named for screen readers. */
   wait_for (scene_row_shown, fixture.page, "the scene cards");
   row = find_scene_row (fixture.page, 0);
   g_assert_cmpstr (gtk_editable_get_text (sb_scene_row_get_title_editable (row)), ==, scene_title (scenes, 0));
+
+  save_shot (GTK_WIDGET (fixture.window), "brief-editor");
 
   /* Edit the first scene's title as the user would. */
   gtk_editable_set_text (sb_scene_row_get_title_editable (row), "Dawn ride through the city");
@@ -462,6 +596,21 @@ test_brief_generate_edit_refine (void)
   g_assert_cmpuint (g_list_model_get_n_items (sb_brief_editor_get_scenes (editor)), >=, 5);
   g_assert_cmpstr (gtk_editable_get_text (sb_brief_page_get_refine_editable (fixture.page)), ==, "");
 
+  /* Export what is on screen. */
+  {
+    g_autofree char *markdown = read_export (fixture.page, "markdown");
+    g_autofree char *json = read_export (fixture.page, "json");
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *root;
+
+    g_assert_true (g_str_has_prefix (markdown, "# "));
+    g_assert_nonnull (strstr (markdown, sb_brief_revision_get_title (revision)));
+    g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+    g_assert_no_error (error);
+    root = json_node_get_object (json_parser_get_root (parser));
+    g_assert_nonnull (root);
+  }
+
   /* The library holds both. */
   sb_library_list_revisions_async (library, sb_brief_get_id (sb_brief_page_get_brief (fixture.page)),
                                    NULL, async_done, &async);
@@ -488,6 +637,7 @@ test_brief_generate_edit_refine (void)
     g_assert_cmpuint (sb_brief_revision_get_number (oldest), ==, 1);
   }
   g_assert_cmpstr (sb_revisions_dialog_get_changes (dialog), !=, "");
+  save_shot (GTK_WIDGET (dialog), "brief-revisions");
   g_assert_true (g_str_has_prefix (sb_revisions_dialog_get_changes (dialog), "• "));
 
   /* Go back to revision 1: a copy becomes revision 3, nothing is lost. */
@@ -524,6 +674,8 @@ test_brief_auth_error (void)
   wait_for (error_shown, fixture.page, "the error");
   wait_for (page_idle, fixture.page, "the run to end");
 
+  save_shot (GTK_WIDGET (fixture.window), "brief-auth-error");
+
   /* Shown in the page, with the one button that fixes it. */
   g_assert_cmpstr (sb_brief_page_get_error_title (fixture.page), ==, "The Provider Did Not Accept the Key");
   g_assert_cmpstr (sb_brief_page_get_view (fixture.page), ==, "compose");
@@ -559,6 +711,7 @@ test_brief_cancel (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL));
   iterate_a_while ();
   g_assert_true (sb_brief_page_is_running (fixture.page));
+  save_shot (GTK_WIDGET (fixture.window), "brief-running");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.cancel", NULL));
   g_assert_false (sb_brief_page_is_running (fixture.page));
@@ -590,6 +743,32 @@ test_brief_fallback (void)
   g_assert_null (sb_brief_page_get_error_title (fixture.page));
   g_assert_cmpstr (sb_brief_revision_get_provider (sb_brief_editor_get_revision (sb_brief_page_get_editor (fixture.page))), ==, "openai");
   g_assert_cmpstr (sb_brief_page_get_notice (fixture.page), ==, "Written by OpenAI — OpenRouter was unavailable");
+
+  /* Choosing the first brief in the sidebar opens its newest revision
+   * (revision 3 after the first test went back to revision 1). */
+  if (first_brief_id != 0)
+    {
+      BriefWait wait = { fixture.page, first_brief_id, 2 };
+      GtkWidget *list = find_widget (GTK_WIDGET (fixture.page), GTK_TYPE_LIST_VIEW);
+      GListModel *briefs;
+      guint position = G_MAXUINT;
+
+      wait_for (briefs_count, &wait, "both briefs in the sidebar");
+      briefs = sb_brief_page_get_briefs (fixture.page);
+      for (guint i = 0; i < g_list_model_get_n_items (briefs); i++)
+        {
+          g_autoptr(SbBrief) brief = g_list_model_get_item (briefs, i);
+
+          if (sb_brief_get_id (brief) == first_brief_id)
+            position = i;
+        }
+      g_assert_cmpuint (position, !=, G_MAXUINT);
+
+      g_assert_true (gtk_widget_activate_action (list, "list.select-item", "(ubb)", position, FALSE, FALSE));
+      wait_for (brief_open, &wait, "the first brief to open");
+      g_assert_cmpuint (sb_brief_revision_get_number (sb_brief_editor_get_revision (sb_brief_page_get_editor (fixture.page))), ==, 3);
+      g_assert_cmpstr (sb_brief_page_get_notice (fixture.page), ==, "");
+    }
 
   g_unsetenv ("OPENROUTER_API_KEY");
   g_subprocess_force_exit (fake);
