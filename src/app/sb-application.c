@@ -12,8 +12,10 @@
 #include <glib/gi18n.h>
 
 #include "sb-application.h"
+#include "sb-http.h"
 #include "sb-preferences-window.h"
 #include "sb-provider-config.h"
+#include "sb-secrets.h"
 #include "sb-window.h"
 
 struct _SbApplication
@@ -24,6 +26,8 @@ struct _SbApplication
   GSettings      *settings;
   SbLibrary      *library;
   GError         *library_error;
+  SbReplicateClient *replicate;
+  SbGenerationQueue *queue;
   GCancellable   *cancellable;
   /* Files given before the library was open, imported once it is. */
   GPtrArray      *pending_files;
@@ -66,6 +70,87 @@ ensure_window (SbApplication *self)
 }
 
 static void
+on_batch_finished (SbApplication *self,
+                   const char    *batch_id,
+                   guint          n_succeeded,
+                   guint          n_failed,
+                   SbGenerationQueue *queue)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *body = NULL;
+
+  /* The window shows its own message; a notification is for when the user
+   * is elsewhere. */
+  if (window != NULL && gtk_window_is_active (window))
+    return;
+
+  if (n_failed == 0)
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u image is ready in the gallery",
+                                         "%u images are ready in the gallery",
+                                         n_succeeded),
+                            n_succeeded);
+  else
+    body = g_strdup_printf (_("%u ready, %u failed"), n_succeeded, n_failed);
+
+  notification = g_notification_new (_("Generation Finished"));
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.activate");
+  g_application_send_notification (G_APPLICATION (self), "batch-finished", notification);
+}
+
+static void
+queue_resumed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  n = sb_generation_queue_resume_finish (SB_GENERATION_QUEUE (object), result, &error);
+  if (error != NULL)
+    g_warning ("Could not resume unfinished generations: %s", error->message);
+  else if (n > 0)
+    g_debug ("Resumed %u unfinished generations", n);
+}
+
+static void
+replicate_key_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SbApplication) self = user_data;
+  g_autofree char *key = NULL;
+
+  key = sb_secrets_lookup_finish (result, NULL, NULL);
+  if (self->queue == NULL)
+    return;
+
+  sb_replicate_client_set_api_key (self->replicate, key);
+  /* Predictions left running when the app last stopped are picked up
+   * again, by id: nothing is created twice. */
+  sb_generation_queue_resume_async (self->queue, self->cancellable,
+                                    queue_resumed_cb, NULL);
+}
+
+static void
+setup_generation (SbApplication *self)
+{
+  self->replicate = sb_replicate_client_new (sb_http_get_default ());
+  self->queue = sb_generation_queue_new (self->library, self->replicate);
+  g_settings_bind (self->settings, "max-concurrent-predictions",
+                   self->queue, "max-in-flight",
+                   G_SETTINGS_BIND_GET);
+  g_signal_connect_object (self->queue, "batch-finished",
+                           G_CALLBACK (on_batch_finished), self,
+                           G_CONNECT_SWAPPED);
+
+  sb_secrets_lookup_async (SB_PROVIDER_REPLICATE, self->cancellable,
+                           replicate_key_cb, g_object_ref (self));
+}
+
+static void
 library_opened_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -88,6 +173,7 @@ library_opened_cb (GObject      *object,
   else
     {
       g_set_object (&self->library, library);
+      setup_generation (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIBRARY]);
     }
 
@@ -158,6 +244,10 @@ sb_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
 
+  /* Jobs still running stay in the library as they are, and are resumed
+   * at the next start. */
+  g_clear_object (&self->queue);
+
   /* Finishes queued writes before the process ends. */
   if (self->library != NULL)
     sb_library_close (self->library);
@@ -195,6 +285,8 @@ sb_application_dispose (GObject *object)
 {
   SbApplication *self = SB_APPLICATION (object);
 
+  g_clear_object (&self->queue);
+  g_clear_object (&self->replicate);
   g_clear_object (&self->settings);
   g_clear_object (&self->library);
   g_clear_error (&self->library_error);
@@ -306,7 +398,17 @@ sb_application_preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
+/* The default action of notifications: bring the window back. */
+static void
+sb_application_activate_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
+}
+
 static const GActionEntry app_actions[] = {
+  { "activate", sb_application_activate_action },
   { "quit", sb_application_quit_action },
   { "about", sb_application_about_action },
   { "preferences", sb_application_preferences_action },
@@ -355,4 +457,12 @@ sb_application_get_settings (SbApplication *self)
   g_return_val_if_fail (SB_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+SbGenerationQueue *
+sb_application_get_generation_queue (SbApplication *self)
+{
+  g_return_val_if_fail (SB_IS_APPLICATION (self), NULL);
+
+  return self->queue;
 }

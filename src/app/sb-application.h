@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "sb-generation-queue.h"
 #include "sb-library.h"
 
 G_BEGIN_DECLS
@@ -22,5 +23,7 @@ SbApplication *sb_application_new               (const char        *application_
 SbLibrary     *sb_application_get_library       (SbApplication     *self);
 const GError  *sb_application_get_library_error (SbApplication     *self);
 GSettings     *sb_application_get_settings      (SbApplication     *self);
+/* The generation queue, once the library is open (else NULL). */
+SbGenerationQueue *sb_application_get_generation_queue (SbApplication *self);
 
 G_END_DECLS

@@ -31,6 +31,7 @@ struct _SbGalleryPage
   GtkWidget           parent_instance;
 
   /* Template widgets */
+  GtkWidget          *content;
   GtkStack           *stack;
   GtkGridView        *grid_view;
   AdwStatusPage      *error_page;
@@ -1030,6 +1031,7 @@ sb_gallery_page_class_init (SbGalleryPageClass *klass)
                   G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRV);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sb-gallery-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, content);
   gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, stack);
   gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, grid_view);
   gtk_widget_class_bind_template_child (widget_class, SbGalleryPage, error_page);

@@ -1,0 +1,278 @@
+/* test-resume.c
+ *
+ * Copyright 2026 The Storyboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A prediction that was running when the app stopped is picked up by id at
+ * the next start, against the fake providers: the image lands in the
+ * gallery and no second prediction is created.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <stdlib.h>
+
+#include "sb-application.h"
+#include "sb-gallery-page.h"
+#include "sb-http.h"
+#include "sb-library-jobs.h"
+#include "sb-replicate-client.h"
+#include "sb-window.h"
+
+static char *fake_path;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition   condition,
+          gpointer    data,
+          const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+typedef struct
+{
+  gboolean  done;
+  gpointer  result;
+  GError   *error;
+} Wait;
+
+static gboolean
+done (gpointer data)
+{
+  return ((Wait *) data)->done;
+}
+
+static void
+opened_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = sb_library_open_finish (result, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+created_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = sb_replicate_client_create_prediction_finish (SB_REPLICATE_CLIENT (object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+job_added_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  sb_library_add_job_finish (SB_LIBRARY (object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+library_ready (gpointer data)
+{
+  return sb_application_get_library (data) != NULL ||
+         sb_application_get_library_error (data) != NULL;
+}
+
+static gboolean
+gallery_has_one (gpointer data)
+{
+  GListModel *model = sb_gallery_page_get_model (data);
+
+  return model != NULL && g_list_model_get_n_items (model) == 1;
+}
+
+static gboolean
+item_loaded (gpointer data)
+{
+  return sb_media_item_get_loaded (data);
+}
+
+static guint
+count_creates (const char *url)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *log_url = g_strconcat (url, "/_fake/requests", NULL);
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", log_url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+  JsonArray *entries;
+  guint creates = 0;
+
+  body = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                             g_bytes_get_size (body), &error));
+  root = json_parser_get_root (parser);
+  entries = JSON_NODE_HOLDS_ARRAY (root)
+            ? json_node_get_array (root)
+            : json_object_get_array_member (json_node_get_object (root), "requests");
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      const char *method = json_object_get_string_member_with_default (entry, "method", "");
+      const char *path = json_object_get_string_member_with_default (entry, "path", "");
+
+      if (g_str_equal (method, "POST") && g_str_has_suffix (path, "/predictions"))
+        creates++;
+    }
+
+  return creates;
+}
+
+static void
+test_resume_at_start (void)
+{
+  g_autoptr(GSubprocess) fake = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *api_url = NULL;
+  g_autoptr(SbReplicateClient) client = NULL;
+  g_autoptr(SbPrediction) prediction = NULL;
+  g_autoptr(SbLibrary) library = NULL;
+  g_autoptr(SbGenerationJob) job = NULL;
+  g_autoptr(JsonObject) input = json_object_new ();
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(SbApplication) app = NULL;
+  g_autoptr(SbMediaItem) item = NULL;
+  const char *url;
+  SbWindow *window;
+  SbGalleryPage *page;
+  Wait wait = { 0 };
+
+  /* Predictions take a few seconds at the fake, so the first "run" can stop
+   * while one is still running. */
+  fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                           fake_path, "--prediction-seconds", "2", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  url = line + strlen ("listening on ");
+  api_url = g_strconcat (url, "/v1", NULL);
+  g_setenv ("STORYBOARD_REPLICATE_BASE_URL", api_url, TRUE);
+  g_setenv ("REPLICATE_API_TOKEN", "test-token", TRUE);
+  g_setenv ("STORYBOARD_BACKOFF_SCALE", "0.05", TRUE);
+
+  /* The run that "died": a prediction was created and its job stored as
+   * running, then the process went away. */
+  client = sb_replicate_client_new (sb_http_get_default ());
+  sb_replicate_client_set_api_key (client, "test-token");
+  json_object_set_string_member (input, "prompt", "a lighthouse at dawn");
+  json_object_set_int_member (input, "width", 256);
+  json_object_set_int_member (input, "height", 256);
+  sb_replicate_client_create_prediction_async (client, "black-forest-labs/flux-schnell", NULL,
+                                               input, 0, NULL, created_cb, &wait);
+  wait_for (done, &wait, "the prediction to be created");
+  g_assert_no_error (wait.error);
+  prediction = wait.result;
+  g_assert_nonnull (prediction->id);
+
+  file = sb_library_dup_default_file ();
+  wait = (Wait) { 0 };
+  sb_library_open_async (file, NULL, opened_cb, &wait);
+  wait_for (done, &wait, "the library");
+  g_assert_no_error (wait.error);
+  library = wait.result;
+
+  job = sb_generation_job_new ();
+  sb_generation_job_set_kind (job, SB_MEDIA_KIND_IMAGE);
+  sb_generation_job_set_provider (job, "replicate");
+  sb_generation_job_set_model (job, "black-forest-labs/flux-schnell");
+  sb_generation_job_set_input (job, "{\"prompt\": \"a lighthouse at dawn\", \"width\": 256, \"height\": 256}");
+  sb_generation_job_set_prediction_id (job, prediction->id);
+  sb_generation_job_set_status (job, SB_JOB_RUNNING);
+  wait = (Wait) { 0 };
+  sb_library_add_job_async (library, job, NULL, job_added_cb, &wait);
+  wait_for (done, &wait, "the job to be stored");
+  g_assert_no_error (wait.error);
+  sb_library_close (library);
+  g_clear_object (&library);
+  g_assert_cmpuint (count_creates (url), ==, 1);
+
+  /* The next start: the app finds the job, polls the prediction by id and
+   * stores its image. */
+  app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  wait_for (library_ready, app, "the app's library");
+  g_assert_nonnull (sb_application_get_library (app));
+  g_application_activate (G_APPLICATION (app));
+  window = SB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  sb_window_set_page (window, "gallery");
+  page = SB_GALLERY_PAGE (sb_window_get_gallery (window));
+
+  wait_for (gallery_has_one, page, "the resumed image in the gallery");
+  item = g_list_model_get_item (sb_gallery_page_get_model (page), 0);
+  wait_for (item_loaded, item, "the image's row");
+  g_assert_cmpstr (sb_media_item_get_prediction_id (item), ==, prediction->id);
+  g_assert_cmpstr (sb_media_item_get_prompt (item), ==, "a lighthouse at dawn");
+  g_assert_cmpint (sb_media_item_get_origin (item), ==, SB_MEDIA_ORIGIN_GENERATED);
+
+  /* Picked up, not made again. */
+  g_assert_cmpuint (count_creates (url), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_quit (G_APPLICATION (app));
+  sb_library_close (sb_application_get_library (app));
+  g_subprocess_force_exit (fake);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("sb-resume-test-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  int status;
+
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  if (argc < 2)
+    {
+      g_printerr ("usage: %s PATH-TO-sb-fake-providers\n", argv[0]);
+      return 1;
+    }
+  fake_path = argv[1];
+
+  g_test_add_func ("/sb/ui/resume/at-start", test_resume_at_start);
+
+  status = g_test_run ();
+
+  if (!g_test_failed ())
+    {
+      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
+
+      if (system (rm) != 0)
+        g_printerr ("could not remove %s\n", home);
+    }
+
+  return status;
+}
