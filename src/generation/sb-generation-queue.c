@@ -14,7 +14,7 @@
 
 #include "sb-generation-queue.h"
 #include "sb-library-jobs.h"
-#include "sb-media-reference.h"
+#include "sb-media-video.h"
 #include "sb-media.h"
 
 #define DEFAULT_MAX_IN_FLIGHT   4
@@ -633,40 +633,39 @@ validate_data_free (ValidateData *data)
   g_free (data);
 }
 
+/* Validated completely (signature, size cap, a GStreamer pass that reads
+ * the duration and finds the last frame) with a poster as its thumbnail. */
 static gboolean
-validate_video (GBytes  *bytes,
-                Output  *output,
-                GError **error)
+validate_video (GBytes      *bytes,
+                const char  *claimed,
+                Output      *output,
+                GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  SbMediaProbe probe = { 0 };
   gsize size = 0;
   const guint8 *data = g_bytes_get_data (bytes, &size);
-  const char *sniffed = sb_media_sniff (data, size);
-  g_autoptr(GError) probe_error = NULL;
-  g_autofree char *path = NULL;
-  int fd;
 
-  if (sniffed == NULL || !g_str_has_prefix (sniffed, "video/"))
+  if (sb_media_process_video_bytes (bytes, claimed, &probe, &output->thumbnail, &local_error))
     {
-      g_set_error_literal (error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_UNSUPPORTED,
-                           _("The file is not a video Storyboard can open."));
-      return FALSE;
+      output->mime_type = g_strdup (probe.mime_type);
+      output->width = probe.width;
+      output->height = probe.height;
+      output->duration = probe.duration;
+      return TRUE;
     }
-  output->mime_type = g_strdup (sniffed);
 
-  /* Size and duration are nice to have: a missing GStreamer plugin must
-   * not lose a paid-for video. */
-  fd = g_file_open_tmp ("storyboard-XXXXXX", &path, &probe_error);
-  if (fd >= 0)
+  /* A missing GStreamer plugin must not lose a paid-for video: kept
+   * without size, duration or poster (the source image's stands in). */
+  if (g_error_matches (local_error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_NO_VIDEO_DECODER))
     {
-      g_close (fd, NULL);
-      if (g_file_set_contents (path, (const char *) data, size, &probe_error))
-        sb_media_probe_video_sync (path, &output->duration, &output->width, &output->height, &probe_error);
-      g_unlink (path);
+      g_debug ("Keeping a generated video that cannot be decoded here: %s", local_error->message);
+      output->mime_type = g_strdup (sb_media_sniff (data, size));
+      return TRUE;
     }
-  if (probe_error != NULL)
-    g_debug ("Could not probe a generated video: %s", probe_error->message);
 
-  return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 static void
@@ -682,7 +681,7 @@ validate_thread (GTask        *task,
   output->bytes = g_bytes_ref (data->bytes);
   if (data->kind == SB_MEDIA_KIND_VIDEO)
     {
-      if (!validate_video (data->bytes, output, &error))
+      if (!validate_video (data->bytes, data->claimed, output, &error))
         {
           output_free (output);
           g_task_return_error (task, error);
@@ -722,6 +721,23 @@ output_failed (Run    *run,
 }
 
 static void
+source_thumbnail_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(Run) run = user_data;
+  g_autoptr(GError) error = NULL;
+  Output *output = g_ptr_array_index (run->outputs, run->outputs->len - 1);
+
+  output->thumbnail = sb_library_load_thumbnail_finish (SB_LIBRARY (object), result, &error);
+  if (output->thumbnail == NULL)
+    g_debug ("No thumbnail to stand in for a video's poster: %s", error->message);
+
+  run->output_index++;
+  download_next (run);
+}
+
+static void
 validated_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -734,6 +750,17 @@ validated_cb (GObject      *object,
   if (output == NULL)
     {
       output_failed (run, error);
+      return;
+    }
+
+  /* No poster: the image the video was made from stands in. */
+  if (output->thumbnail == NULL && sb_generation_job_get_kind (run->job) == SB_MEDIA_KIND_VIDEO &&
+      sb_generation_job_get_source_media_id (run->job) > 0)
+    {
+      g_ptr_array_add (run->outputs, output);
+      sb_library_load_thumbnail_async (run->queue->library,
+                                       sb_generation_job_get_source_media_id (run->job),
+                                       NULL, source_thumbnail_cb, op_ref (run));
       return;
     }
 

@@ -49,6 +49,7 @@ typedef struct
   const char *mime_type;   /* static string from sb_media_sniff() */
   int         width;       /* full size, as displayed (after the Exif */
   int         height;      /* orientation), not the thumbnail's */
+  double      duration;    /* seconds; videos only, else 0 */
 } SbMediaProbe;
 
 /* Validates an image completely and makes its thumbnail in one pass, without
