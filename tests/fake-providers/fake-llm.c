@@ -1516,7 +1516,8 @@ delayed_cb (gpointer data)
 static void
 handle_chat (FakeServer        *self,
              SoupServerMessage *msg,
-             Provider           provider)
+             Provider           provider,
+             gboolean           require_auth)
 {
   g_autoptr(Chat) chat = g_new0 (Chat, 1);
   g_autoptr(JsonNode) body = NULL;
@@ -1527,7 +1528,7 @@ handle_chat (FakeServer        *self,
   chat->self = self;
   chat->provider = provider;
 
-  if (!check_auth (self, provider, msg))
+  if (require_auth && !check_auth (self, provider, msg))
     {
       g_string_free (text, TRUE);
       return;
@@ -1620,6 +1621,79 @@ handle_openrouter_models (FakeServer        *self,
   fake_send_json_object (msg, SOUP_STATUS_OK, "application/json", o);
 }
 
+/* Whether an OpenAI-style message list holds an http(s) image URL. */
+static gboolean
+has_remote_image (JsonNode *body)
+{
+  JsonArray *messages;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body) ||
+      !json_object_has_member (json_node_get_object (body), "messages") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (body), "messages")))
+    return FALSE;
+
+  messages = json_object_get_array_member (json_node_get_object (body), "messages");
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonNode *m = json_array_get_element (messages, i);
+      JsonNode *content;
+
+      if (!JSON_NODE_HOLDS_OBJECT (m))
+        continue;
+      content = json_object_get_member (json_node_get_object (m), "content");
+      if (content == NULL || !JSON_NODE_HOLDS_ARRAY (content))
+        continue;
+
+      for (guint j = 0; j < json_array_get_length (json_node_get_array (content)); j++)
+        {
+          JsonNode *part = json_array_get_element (json_node_get_array (content), j);
+          JsonObject *image;
+          const char *url;
+
+          if (!JSON_NODE_HOLDS_OBJECT (part) ||
+              !json_object_has_member (json_node_get_object (part), "image_url"))
+            continue;
+          image = json_object_get_object_member (json_node_get_object (part), "image_url");
+          url = image ? json_object_get_string_member_with_default (image, "url", "") : "";
+          if (g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://"))
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Ollama's OpenAI-compatible API under /ollama/v1: no key needed (any is
+ * ignored), models owned by "library", and images only as data URIs. */
+static void
+handle_ollama (FakeServer        *self,
+               SoupServerMessage *msg,
+               const char        *path)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  if (g_str_equal (path, "/v1/models") && g_str_equal (method, "GET"))
+    {
+      fake_send_text (msg, SOUP_STATUS_OK, "application/json",
+                      "{\"object\":\"list\",\"data\":["
+                      "{\"id\":\"llama3.2:latest\",\"object\":\"model\",\"created\":1735689600,\"owned_by\":\"library\"},"
+                      "{\"id\":\"qwen3-vl:8b\",\"object\":\"model\",\"created\":1754006400,\"owned_by\":\"library\"},"
+                      "{\"id\":\"gpt-oss:20b\",\"object\":\"model\",\"created\":1754438400,\"owned_by\":\"library\"}]}");
+    }
+  else if (g_str_equal (path, "/v1/chat/completions") && g_str_equal (method, "POST"))
+    {
+      g_autoptr(JsonNode) body = fake_parse_body (msg);
+
+      if (has_remote_image (body))
+        send_openai_error (msg, 400, "image URLs are not currently supported, please use base64 encoded data instead",
+                           "invalid_request_error", NULL);
+      else
+        handle_chat (self, msg, PROVIDER_OPENAI, FALSE);
+    }
+  else
+    send_openai_error (msg, 404, "404 page not found", "not_found_error", NULL);
+}
+
 gboolean
 fake_llm_handle (FakeServer        *self,
                  SoupServerMessage *msg,
@@ -1629,11 +1703,13 @@ fake_llm_handle (FakeServer        *self,
   g_autoptr(GPtrArray) faults = NULL;
 
   if (g_str_equal (path, "/v1/chat/completions") && g_str_equal (method, "POST"))
-    handle_chat (self, msg, PROVIDER_OPENAI);
+    handle_chat (self, msg, PROVIDER_OPENAI, TRUE);
   else if (g_str_equal (path, "/v1/messages") && g_str_equal (method, "POST"))
-    handle_chat (self, msg, PROVIDER_ANTHROPIC);
+    handle_chat (self, msg, PROVIDER_ANTHROPIC, TRUE);
   else if (g_str_equal (path, "/api/v1/chat/completions") && g_str_equal (method, "POST"))
-    handle_chat (self, msg, PROVIDER_OPENROUTER);
+    handle_chat (self, msg, PROVIDER_OPENROUTER, TRUE);
+  else if (g_str_has_prefix (path, "/ollama/v1/"))
+    handle_ollama (self, msg, path + strlen ("/ollama"));
   else if (g_str_has_prefix (path, "/api/v1/"))
     {
       SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);

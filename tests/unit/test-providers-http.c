@@ -745,6 +745,66 @@ test_llm_models (void)
   g_assert_true (any_vision);
 }
 
+/* Ollama's OpenAI-compatible API: no key, local model names, and images
+ * only as data URIs (which is what the client sends). */
+static void
+test_ollama (void)
+{
+  g_autoptr(SbHttp) http = new_http (NULL);
+  g_autoptr(SbLlmClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(SbChatRequest) request = sb_chat_request_new ();
+  g_autoptr(SbChatResult) answer = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *url = g_strconcat (base_url, "/ollama/v1", NULL);
+  /* A 1x1 PNG. */
+  static const guint8 png[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x64, 0xf8, 0xcf, 0x50,
+    0x0f, 0x00, 0x03, 0x86, 0x01, 0x80, 0x5a, 0x34, 0x7d, 0x6b, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+  };
+  g_autoptr(GBytes) image = g_bytes_new_static (png, sizeof png);
+  guint n_ollama = 0;
+
+  sb_provider_config_set_base_url (sb_http_get_config (http), SB_PROVIDER_OPENAI_COMPATIBLE, url);
+  client = sb_openai_client_new (http, SB_PROVIDER_OPENAI_COMPATIBLE);
+  sb_llm_client_set_model (client, "qwen3-vl:8b");
+
+  fake_reset ();
+  sb_llm_client_list_models_async (client, NULL, store_result_cb, &result);
+  models = sb_llm_client_list_models_finish (client, run_until (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (models->len, ==, 3);
+  g_assert_cmpstr (((SbLlmModel *) g_ptr_array_index (models, 0))->id, ==, "llama3.2:latest");
+
+  g_clear_object (&result);
+  sb_chat_request_add_user_text (request, "describe this reference");
+  sb_chat_request_add_image (request, image, "image/png");
+  sb_llm_client_complete_async (client, request, NULL, store_result_cb, &result);
+  answer = sb_llm_client_complete_finish (client, run_until (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (answer->text);
+  g_assert_cmpint (answer->provider, ==, SB_PROVIDER_OPENAI_COMPATIBLE);
+
+  /* Both requests went to the Ollama paths; no key was configured, and
+   * none was sent. */
+  entries = fake_requests (NULL);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      JsonObject *entry = g_ptr_array_index (entries, i);
+
+      if (!g_str_has_prefix (json_object_get_string_member_with_default (entry, "path", ""), "/ollama/"))
+        continue;
+      n_ollama++;
+      g_assert_false (json_object_get_boolean_member_with_default (entry, "has_authorization", FALSE));
+    }
+  g_assert_cmpuint (n_ollama, ==, 2);
+}
+
 static void
 test_fallback_chain (void)
 {
@@ -932,6 +992,7 @@ main (int   argc,
   g_test_add_func ("/sb/providers/http/openrouter/200-error", test_openrouter_200_error);
   g_test_add_func ("/sb/providers/http/openrouter/stream-error", test_openrouter_stream_error);
   g_test_add_func ("/sb/providers/http/openrouter/moderation", test_openrouter_moderation);
+  g_test_add_func ("/sb/providers/http/ollama", test_ollama);
   g_test_add_func ("/sb/providers/http/chain/fallback", test_fallback_chain);
   g_test_add_func ("/sb/providers/http/offline", test_offline);
   g_test_add_func ("/sb/providers/http/cancel", test_cancel);
