@@ -253,11 +253,22 @@ trim_thread (GTask        *task,
 }
 
 static void
+trimmed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 exported_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) trim = NULL;
   GError *error = NULL;
 
   if (!sb_library_export_finish (SB_LIBRARY (object), result, &error))
@@ -266,8 +277,13 @@ exported_cb (GObject      *object,
       return;
     }
 
-  /* Answers once trimmed, so the caller sees a folder within budget. */
-  g_task_run_in_thread (task, trim_thread);
+  /* Answers once trimmed, so the caller sees a folder within budget.  An
+   * inner task without a source object: the worker may drop its last
+   * reference after the callback has run, and must not hold the cache. */
+  trim = g_task_new (NULL, NULL, trimmed_cb, g_object_ref (task));
+  g_task_set_source_tag (trim, exported_cb);
+  g_task_set_task_data (trim, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (trim, trim_thread);
 }
 
 /* Whether the file is already there, complete; a hit is marked as used. */
