@@ -13,6 +13,7 @@
 
 #include "sb-brief-page.h"
 #include "sb-gallery-page.h"
+#include "sb-videos-page.h"
 #include "sb-window.h"
 
 struct _SbWindow
@@ -24,6 +25,7 @@ struct _SbWindow
   AdwViewStack         *stack;
   SbBriefPage          *brief_page;
   SbGalleryPage        *gallery_page;
+  SbVideosPage         *videos_page;
   GtkWidget            *demo_banner;
 
   /* Owned */
@@ -45,6 +47,7 @@ sync_library (SbWindow *self)
   if (library != NULL)
     {
       sb_gallery_page_set_library (self->gallery_page, library);
+      sb_videos_page_set_library (self->videos_page, library);
       sb_brief_page_set_library (self->brief_page, library);
     }
   else if (error != NULL)
@@ -225,12 +228,14 @@ sb_window_class_init (SbWindowClass *klass)
 
   g_type_ensure (SB_TYPE_BRIEF_PAGE);
   g_type_ensure (SB_TYPE_GALLERY_PAGE);
+  g_type_ensure (SB_TYPE_VIDEOS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, brief_page);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, gallery_page);
+  gtk_widget_class_bind_template_child (widget_class, SbWindow, videos_page);
   gtk_widget_class_bind_template_child (widget_class, SbWindow, demo_banner);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);

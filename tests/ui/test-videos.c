@@ -1,0 +1,389 @@
+/* test-videos.c
+ *
+ * Copyright 2026 The Storyboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Drives the real window under Xvfb, with no provider involved (playback
+ * works offline): a video stored in the library shows on the Videos page
+ * with its poster, plays in the player from the playback cache, pauses
+ * with Space, seeks with the arrows and closes with Escape.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <stdlib.h>
+
+#include "sb-application.h"
+#include "sb-gallery-tile.h"
+#include "sb-media-video.h"
+#include "sb-video-player.h"
+#include "sb-videos-page.h"
+#include "sb-window.h"
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Iterates the main context until @condition holds; fails the test after
+ * a minute. */
+static void
+wait_for (Condition   condition,
+          gpointer    data,
+          const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+iterate_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static gboolean
+library_ready (gpointer data)
+{
+  return sb_application_get_library (data) != NULL ||
+         sb_application_get_library_error (data) != NULL;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                guint         *paints)
+{
+  (*paints)++;
+}
+
+static gboolean
+painted (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+static void
+wait_for_paint (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  guint paints = 0;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &paints);
+  gtk_widget_queue_draw (widget);
+  wait_for (painted, &paints, "a painted frame");
+  g_signal_handler_disconnect (clock, id);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+collect_tiles (GtkWidget *widget,
+               GPtrArray *tiles)
+{
+  if (SB_IS_GALLERY_TILE (widget))
+    g_ptr_array_add (tiles, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_tiles (child, tiles);
+}
+
+/* Tiles on screen whose item is loaded and whose poster is showing. */
+static gboolean
+one_tile_drawn (gpointer data)
+{
+  g_autoptr(GPtrArray) tiles = g_ptr_array_new ();
+  guint drawn = 0;
+
+  collect_tiles (GTK_WIDGET (sb_videos_page_get_grid_view (data)), tiles);
+  for (guint i = 0; i < tiles->len; i++)
+    {
+      SbGalleryTile *tile = g_ptr_array_index (tiles, i);
+
+      if (gtk_widget_get_mapped (GTK_WIDGET (tile)) &&
+          gtk_widget_get_width (GTK_WIDGET (tile)) > 0 &&
+          sb_gallery_tile_get_item (tile) != NULL &&
+          sb_media_item_get_loaded (sb_gallery_tile_get_item (tile)) &&
+          sb_gallery_tile_has_texture (tile))
+        drawn++;
+    }
+
+  return drawn == 1;
+}
+
+static gboolean
+page_shows_grid (gpointer data)
+{
+  return g_strcmp0 (sb_videos_page_get_state (data), "grid") == 0;
+}
+
+static gboolean
+stream_prepared (gpointer data)
+{
+  GtkMediaStream *stream = sb_video_player_get_media_stream (data);
+
+  if (sb_video_player_get_error (data) != NULL)
+    g_error ("The player shows an error: %s", sb_video_player_get_error (data));
+
+  return stream != NULL && gtk_media_stream_is_prepared (stream);
+}
+
+static gboolean
+played_past_300ms (gpointer data)
+{
+  GtkMediaStream *stream = sb_video_player_get_media_stream (data);
+
+  g_assert_no_error (gtk_media_stream_get_error (stream));
+
+  return gtk_media_stream_get_timestamp (stream) > 300 * 1000;
+}
+
+static gboolean
+paused (gpointer data)
+{
+  return !gtk_media_stream_get_playing (sb_video_player_get_media_stream (data));
+}
+
+static gboolean
+at_start (gpointer data)
+{
+  GtkMediaStream *stream = sb_video_player_get_media_stream (data);
+
+  return !gtk_media_stream_is_seeking (stream) && gtk_media_stream_get_timestamp (stream) < 100 * 1000;
+}
+
+static gboolean
+near_end (gpointer data)
+{
+  GtkMediaStream *stream = sb_video_player_get_media_stream (data);
+
+  return !gtk_media_stream_is_seeking (stream) &&
+         (gtk_media_stream_get_ended (stream) ||
+          gtk_media_stream_get_timestamp (stream) > gtk_media_stream_get_duration (stream) - 200 * 1000);
+}
+
+static gboolean
+hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+/* What the generation queue stores for a video: its bytes, size, length
+ * and a poster from sb_media_process_video(). */
+static SbMediaItem *
+add_ball_video (SbLibrary *library)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "video", "ball.webm", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) poster = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SbMediaItem) item = sb_media_item_new ();
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  SbMediaProbe probe = { 0 };
+  SbMediaItem *added;
+
+  g_assert_true (sb_media_process_video (path, NULL, &probe, &poster, &error));
+  g_assert_no_error (error);
+
+  mapped = g_mapped_file_new (path, FALSE, &error);
+  g_assert_no_error (error);
+  bytes = g_mapped_file_get_bytes (mapped);
+
+  sb_media_item_set_kind (item, SB_MEDIA_KIND_VIDEO);
+  sb_media_item_set_mime_type (item, probe.mime_type);
+  sb_media_item_set_size (item, probe.width, probe.height);
+  sb_media_item_set_duration (item, probe.duration);
+  sb_media_item_set_filename (item, "ball.webm");
+
+  sb_library_add_media_async (library, item, bytes, poster, NULL, store_result_cb, &result);
+  wait_for (result_ready, &result, "the video to be stored");
+  added = sb_library_add_media_finish (library, result, NULL, &error);
+  g_assert_no_error (error);
+
+  return added;
+}
+
+static void
+test_videos_play (void)
+{
+  g_autoptr(SbApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbMediaItem) video = NULL;
+  GtkMediaStream *stream;
+  SbVideoPlayer *player;
+  SbVideosPage *page;
+  SbWindow *window;
+  gint64 paused_at;
+
+  app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  wait_for (library_ready, app, "the library to open");
+  g_assert_nonnull (sb_application_get_library (app));
+
+  video = add_ball_video (sb_application_get_library (app));
+
+  g_application_activate (G_APPLICATION (app));
+  window = SB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  g_object_ref (window);
+  sb_window_set_page (window, "videos");
+  page = SB_VIDEOS_PAGE (find_widget (GTK_WIDGET (window), SB_TYPE_VIDEOS_PAGE));
+  g_assert_nonnull (page);
+
+  /* The poster is drawn in the grid. */
+  wait_for (page_shows_grid, page, "the grid of videos");
+  g_assert_cmpuint (g_list_model_get_n_items (sb_videos_page_get_model (page)), ==, 1);
+  wait_for (one_tile_drawn, page, "the video's tile");
+  wait_for_paint (GTK_WIDGET (window));
+
+  /* Activating the tile's item opens the player, which plays at once. */
+  g_signal_emit_by_name (sb_videos_page_get_grid_view (page), "activate", 0);
+  player = SB_VIDEO_PLAYER (sb_videos_page_get_player (page));
+  g_assert_nonnull (player);
+  g_object_ref (player);
+
+  wait_for (stream_prepared, player, "the media stream to be prepared");
+  stream = sb_video_player_get_media_stream (player);
+  g_assert_true (GTK_IS_MEDIA_FILE (stream));
+  g_assert_true (gtk_media_stream_has_video (stream));
+  g_assert_cmpint (gtk_media_stream_get_duration (stream), >, 1900 * 1000);
+  g_assert_cmpint (sb_video_player_get_media_id (player), ==, sb_media_item_get_id (video));
+  wait_for (played_past_300ms, player, "the video to play past 0.3 s");
+  wait_for_paint (GTK_WIDGET (player));
+
+  /* It plays from the playback cache, not from memory. */
+  {
+    g_autoptr(GFile) file = gtk_media_file_get_file (GTK_MEDIA_FILE (stream)) != NULL
+                              ? g_object_ref (gtk_media_file_get_file (GTK_MEDIA_FILE (stream)))
+                              : NULL;
+    g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "storyboard", "videos", NULL);
+
+    g_assert_nonnull (file);
+    g_assert_true (g_str_has_prefix (g_file_peek_path (file), cache));
+    g_assert_true (g_str_has_suffix (g_file_peek_path (file), ".webm"));
+  }
+
+  /* Space pauses: time stands still. */
+  gtk_widget_activate_action (GTK_WIDGET (player), "player.play-pause", NULL);
+  wait_for (paused, player, "the video to pause");
+  iterate_for (100);
+  paused_at = gtk_media_stream_get_timestamp (stream);
+  iterate_for (300);
+  g_assert_cmpint (gtk_media_stream_get_timestamp (stream), ==, paused_at);
+
+  /* Left goes back 5 s (to the start), Right forward 5 s (to the end). */
+  gtk_widget_activate_action (GTK_WIDGET (player), "player.seek-backward", NULL);
+  wait_for (at_start, player, "the seek back to the start");
+  gtk_widget_activate_action (GTK_WIDGET (player), "player.seek-forward", NULL);
+  wait_for (near_end, player, "the seek forward to the end");
+
+  /* Escape closes (the window is not fullscreen). */
+  g_assert_false (gtk_window_is_fullscreen (GTK_WINDOW (player)));
+  gtk_widget_activate_action (GTK_WIDGET (player), "player.leave", NULL);
+  wait_for (hidden, player, "the player to close");
+  for (guint i = 0; i < 100; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+  g_assert_finalize_object (player);
+  g_assert_null (sb_videos_page_get_player (page));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (guint i = 0; i < 100; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+  g_assert_finalize_object (window);
+
+  g_application_quit (G_APPLICATION (app));
+  sb_library_close (sb_application_get_library (app));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("sb-ui-test-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  int status;
+
+  /* A private home for the library and the playback cache, but the
+   * system's XDG_DATA_DIRS: GTK needs the MIME database and icons from
+   * there (which G_TEST_OPTION_ISOLATE_DIRS would hide). */
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add_func ("/sb/ui/videos/play", test_videos_play);
+
+  status = g_test_run ();
+
+  if (!g_test_failed ())
+    {
+      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
+
+      if (system (rm) != 0)
+        g_printerr ("could not remove %s\n", home);
+    }
+
+  return status;
+}
