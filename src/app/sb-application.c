@@ -466,3 +466,11 @@ sb_application_get_generation_queue (SbApplication *self)
 
   return self->queue;
 }
+
+SbReplicateClient *
+sb_application_get_replicate_client (SbApplication *self)
+{
+  g_return_val_if_fail (SB_IS_APPLICATION (self), NULL);
+
+  return self->replicate;
+}

@@ -25,5 +25,7 @@ const GError  *sb_application_get_library_error (SbApplication     *self);
 GSettings     *sb_application_get_settings      (SbApplication     *self);
 /* The generation queue, once the library is open (else NULL). */
 SbGenerationQueue *sb_application_get_generation_queue (SbApplication *self);
+/* The Replicate client of the generation queue, once the library is open. */
+SbReplicateClient *sb_application_get_replicate_client (SbApplication *self);
 
 G_END_DECLS

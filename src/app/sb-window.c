@@ -49,6 +49,9 @@ sync_library (SbWindow *self)
       sb_gallery_page_set_library (self->gallery_page, library);
       sb_videos_page_set_library (self->videos_page, library);
       sb_brief_page_set_library (self->brief_page, library);
+      sb_brief_page_set_generation (self->brief_page,
+                                    sb_application_get_generation_queue (app),
+                                    sb_application_get_replicate_client (app));
     }
   else if (error != NULL)
     sb_gallery_page_set_library_error (self->gallery_page, error);
@@ -120,6 +123,37 @@ import_action (GtkWidget  *widget,
                            G_CALLBACK (import_chooser_response_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->import_chooser));
+}
+
+/* From the gallery's brief filter: back to that brief. */
+static void
+open_brief_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SbWindow *self = SB_WINDOW (widget);
+  gint64 brief_id = g_variant_get_int64 (parameter);
+
+  if (brief_id <= 0)
+    return;
+
+  adw_view_stack_set_visible_child_name (self->stack, "brief");
+  sb_brief_page_open_brief (self->brief_page, brief_id);
+}
+
+/* From the "N images ready" toast: the gallery, showing that brief's media. */
+static void
+show_brief_media_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  SbWindow *self = SB_WINDOW (widget);
+  gint64 brief_id;
+  const char *title;
+
+  g_variant_get (parameter, "(x&s)", &brief_id, &title);
+  sb_gallery_page_filter_brief (self->gallery_page, brief_id, title);
+  adw_view_stack_set_visible_child_name (self->stack, "gallery");
 }
 
 static void
@@ -239,6 +273,8 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbWindow, demo_banner);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.open-brief", "x", open_brief_action);
+  gtk_widget_class_install_action (widget_class, "win.show-brief-media", "(xs)", show_brief_media_action);
 }
 
 static void

@@ -12,7 +12,13 @@
 #include <glib/gi18n.h>
 
 #include "sb-brief-editor.h"
+#include "sb-library-jobs.h"
+#include "sb-model-picker.h"
+#include "sb-network.h"
+#include "sb-param-form.h"
 #include "sb-scene-row.h"
+#include "sb-secrets.h"
+#include "sb-thumbnail-loader.h"
 
 /* Edits are stored after this pause, so typing is saved once, not per key. */
 #define AUTOSAVE_DELAY_MS 500
@@ -31,9 +37,29 @@ struct _SbBriefEditor
   AdwEntryRow     *tone_row;
   AdwEntryRow     *style_row;
   GtkListView     *scene_view;
+  AdwBin          *picker_bin;
+  AdwBin          *form_bin;
+  GtkWidget       *cancel_button;
+  GtkLabel        *images_status_label;
+  GtkWidget       *preferences_button;
 
   /* Owned */
   SbLibrary       *library;
+  SbGenerationQueue *queue;
+  SbReplicateClient *client;
+  GSettings       *settings;
+  SbThumbnailLoader *loader;
+  GCancellable    *cancellable;      /* the editor's lifetime */
+  GCancellable    *jobs_cancellable; /* restoring the open revision's jobs */
+  GHashTable      *jobs;             /* scene id (gint64*) -> its latest SbGenerationJob */
+  GHashTable      *batches;          /* batch ids started here, until they finish */
+  GPtrArray       *pending;          /* PendingRun: waiting for a save or the key */
+  char            *batch_message;
+  gboolean         has_key;
+
+  /* Borrowed */
+  SbModelPicker   *picker;
+  SbParamForm     *form;
   SbBriefRevision *revision;
   GtkNoSelection  *selection;
   GPtrArray       *undo_stack;   /* GPtrArray of SbScene snapshots */
@@ -65,6 +91,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void save_now (SbBriefEditor *self);
+static void run_pending (SbBriefEditor *self);
+static void update_generation (SbBriefEditor *self);
 
 static GListStore *
 get_store (SbBriefEditor *self)
@@ -233,6 +261,10 @@ revision_saved_cb (GObject      *object,
   if (self->dirty && self->save_source == 0)
     save_now (self);
   update_save_status (self);
+
+  /* Generation waits for the scenes to have ids. */
+  if (!self->dirty && !self->saving)
+    run_pending (self);
 }
 
 static void
@@ -291,6 +323,7 @@ record_change (SbBriefEditor *self,
 
   update_undo_actions (self);
   schedule_save (self);
+  update_generation (self);
 }
 
 static void
@@ -464,6 +497,706 @@ scene_action (GtkWidget  *widget,
     }
 }
 
+/* Image generation */
+
+typedef struct
+{
+  gint64  scene_id;   /* 0: every scene with a prompt */
+  guint   n;          /* images per scene */
+  gboolean all;
+} PendingRun;
+
+static gint64 *
+int64_key (gint64 id)
+{
+  return g_memdup2 (&id, sizeof id);
+}
+
+static SbSceneRow *
+find_row_by_id (SbBriefEditor *self,
+                gint64         scene_id)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (GTK_WIDGET (self->scene_view), rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      SbScene *scene = sb_scene_row_get_scene (g_ptr_array_index (rows, i));
+
+      if (scene != NULL && sb_scene_get_id (scene) == scene_id)
+        return g_ptr_array_index (rows, i);
+    }
+
+  return NULL;
+}
+
+static SbScene *
+find_scene_by_id (SbBriefEditor *self,
+                  gint64         scene_id)
+{
+  GListStore *store = get_store (self);
+  guint n = store != NULL ? g_list_model_get_n_items (G_LIST_MODEL (store)) : 0;
+
+  for (guint i = 0; i < n && scene_id != 0; i++)
+    {
+      g_autoptr(SbScene) scene = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      if (sb_scene_get_id (scene) == scene_id)
+        return scene;  /* still held by the store */
+    }
+
+  return NULL;
+}
+
+/* Keeps the latest job of each scene of the open revision, and the scene's
+ * chosen image as the library sets it when a first image arrives. */
+static void
+track_job (SbBriefEditor   *self,
+           SbGenerationJob *job)
+{
+  gint64 scene_id = sb_generation_job_get_scene_id (job);
+  SbGenerationJob *current;
+  SbSceneRow *row;
+  SbScene *scene;
+
+  if (self->revision == NULL || scene_id == 0 ||
+      sb_generation_job_get_revision_id (job) != sb_brief_revision_get_id (self->revision))
+    return;
+
+  current = g_hash_table_lookup (self->jobs, &scene_id);
+  if (current != NULL && current != job &&
+      sb_generation_job_get_id (job) != 0 &&
+      sb_generation_job_get_id (job) < sb_generation_job_get_id (current))
+    return;
+
+  if (current != job)
+    g_hash_table_replace (self->jobs, int64_key (scene_id), g_object_ref (job));
+
+  scene = find_scene_by_id (self, scene_id);
+  if (scene != NULL && sb_generation_job_get_status (job) == SB_JOB_SUCCEEDED &&
+      sb_generation_job_get_media_id (job) != 0 && sb_scene_get_chosen_media_id (scene) == 0)
+    sb_scene_set_chosen_media_id (scene, sb_generation_job_get_media_id (job));
+
+  row = find_row_by_id (self, scene_id);
+  if (row != NULL)
+    sb_scene_row_set_job (row, job);
+}
+
+static void
+on_queue_job_changed (SbBriefEditor   *self,
+                      SbGenerationJob *job)
+{
+  track_job (self, job);
+}
+
+static void
+show_toast (SbBriefEditor *self,
+            AdwToast      *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+static void
+on_queue_batch_finished (SbBriefEditor *self,
+                         const char    *batch_id,
+                         guint          n_succeeded,
+                         guint          n_failed,
+                         SbGenerationQueue *queue)
+{
+  AdwToast *toast;
+
+  if (!g_hash_table_remove (self->batches, batch_id))
+    return;
+
+  g_free (self->batch_message);
+  if (n_failed == 0)
+    self->batch_message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image ready", "%u images ready", n_succeeded),
+                                           n_succeeded);
+  else
+    /* Translators: "5 images ready, 1 failed" */
+    self->batch_message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image ready, %u failed", "%u images ready, %u failed", n_succeeded),
+                                           n_succeeded, n_failed);
+
+  toast = adw_toast_new (self->batch_message);
+  adw_toast_set_timeout (toast, 10);
+  if (self->revision != NULL && n_succeeded > 0)
+    {
+      const char *title = sb_brief_revision_get_title (self->revision);
+
+      adw_toast_set_button_label (toast, _("Open _Gallery"));
+      adw_toast_set_action_name (toast, "win.show-brief-media");
+      adw_toast_set_action_target (toast, "(xs)", sb_brief_revision_get_brief_id (self->revision),
+                                   title != NULL ? title : "");
+    }
+  show_toast (self, toast);
+  update_generation (self);
+}
+
+static void
+jobs_listed_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SbBriefEditor) self = user_data;
+  g_autoptr(GListModel) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  jobs = sb_library_list_jobs_for_revision_finish (SB_LIBRARY (object), result, &error);
+  if (jobs == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("The image jobs of a brief could not be read: %s", error->message);
+      return;
+    }
+
+  n = g_list_model_get_n_items (jobs);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SbGenerationJob) job = g_list_model_get_item (jobs, i);
+
+      track_job (self, job);
+    }
+
+  /* The queue's jobs are the live ones: they win over their stored copies. */
+  if (self->queue != NULL)
+    {
+      GListModel *live = sb_generation_queue_get_jobs (self->queue);
+
+      n = g_list_model_get_n_items (live);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(SbGenerationJob) job = g_list_model_get_item (live, i);
+
+          track_job (self, job);
+        }
+    }
+}
+
+static void
+restore_jobs (SbBriefEditor *self)
+{
+  g_cancellable_cancel (self->jobs_cancellable);
+  g_clear_object (&self->jobs_cancellable);
+  g_hash_table_remove_all (self->jobs);
+
+  if (self->revision == NULL || self->library == NULL || sb_brief_revision_get_id (self->revision) == 0)
+    return;
+
+  self->jobs_cancellable = g_cancellable_new ();
+  sb_library_list_jobs_for_revision_async (self->library, sb_brief_revision_get_id (self->revision),
+                                           self->jobs_cancellable, jobs_listed_cb, g_object_ref (self));
+}
+
+static gboolean
+scene_has_prompt (SbScene *scene)
+{
+  const char *prompt = sb_scene_get_generation_prompt (scene);
+
+  if (prompt == NULL)
+    return FALSE;
+  while (g_ascii_isspace (*prompt))
+    prompt++;
+  return *prompt != '\0';
+}
+
+static gboolean
+any_prompt (SbBriefEditor *self)
+{
+  GListStore *store = get_store (self);
+  guint n = store != NULL ? g_list_model_get_n_items (G_LIST_MODEL (store)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SbScene) scene = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      if (scene_has_prompt (scene))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+update_generation (SbBriefEditor *self)
+{
+  gboolean online = sb_network_can_use_provider (sb_provider_config_get_default (), SB_PROVIDER_REPLICATE);
+  gboolean model = self->picker != NULL && sb_model_picker_get_selected_model (self->picker) != NULL && self->form != NULL;
+  gboolean running = g_hash_table_size (self->batches) > 0;
+  gboolean ready = self->revision != NULL && self->queue != NULL && online && self->has_key && model;
+  const char *status = "";
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.generate-images", ready && !running && any_prompt (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.generate-scene", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.retry-scene", self->queue != NULL && online && self->has_key);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel-generation", running);
+  gtk_widget_set_visible (self->cancel_button, running);
+  gtk_widget_set_visible (self->preferences_button, self->queue != NULL && !self->has_key);
+
+  if (self->queue == NULL)
+    status = _("Images can be made once the library is open.");
+  else if (!online)
+    status = _("You are offline. Connect to a network to generate images.");
+  else if (!self->has_key)
+    status = _("Add a Replicate API key in Preferences to generate images.");
+  else if (!model)
+    status = _("Choose a model to generate images.");
+  else if (running)
+    status = _("Generating images…");
+  else if (self->revision != NULL && !any_prompt (self))
+    status = _("Write an image prompt for a scene to generate its image.");
+
+  gtk_label_set_label (self->images_status_label, status);
+}
+
+static void
+on_network_changed (SbBriefEditor *self)
+{
+  update_generation (self);
+}
+
+static void
+on_model_changed (SbBriefEditor *self)
+{
+  SbReplicateModel *model = self->picker != NULL ? sb_model_picker_get_selected_model (self->picker) : NULL;
+  g_autoptr(GPtrArray) params = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *prompt_row;
+
+  self->form = NULL;
+  adw_bin_set_child (self->form_bin, NULL);
+
+  if (model != NULL)
+    params = sb_replicate_model_parse_params (model, &error);
+  if (params == NULL)
+    {
+      if (error != NULL)
+        g_debug ("No form for the model: %s", error->message);
+      update_generation (self);
+      return;
+    }
+
+  self->form = SB_PARAM_FORM (sb_param_form_new (params));
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->form), _("Image Settings"));
+  /* The prompt comes from each scene: say so instead of asking for it. */
+  sb_param_form_set_value_text (self->form, "prompt", _("Filled from each scene"));
+  prompt_row = sb_param_form_get_row (self->form, "prompt");
+  if (prompt_row != NULL)
+    {
+      gtk_widget_set_sensitive (prompt_row, FALSE);
+      gtk_widget_set_tooltip_text (prompt_row, _("Filled from each scene's image prompt"));
+    }
+  adw_bin_set_child (self->form_bin, GTK_WIDGET (self->form));
+  update_generation (self);
+}
+
+static void
+submit_run (SbBriefEditor *self,
+            PendingRun    *run)
+{
+  SbReplicateModel *model = self->picker != NULL ? sb_model_picker_get_selected_model (self->picker) : NULL;
+  g_autoptr(JsonObject) input = NULL;
+  g_autoptr(GHashTable) errors = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  GListStore *store = get_store (self);
+  gboolean has_num_outputs;
+  g_autofree char *batch_id = NULL;
+  guint n;
+
+  if (model == NULL || self->form == NULL || store == NULL || self->queue == NULL)
+    return;
+
+  if (!sb_param_form_build_input (self->form, &input, &errors))
+    {
+      show_toast (self, adw_toast_new (_("Check the highlighted image settings")));
+      return;
+    }
+
+  has_num_outputs = sb_param_form_get_row (self->form, "num_outputs") != NULL;
+  requests = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_generation_request_free);
+  n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SbScene) scene = g_list_model_get_item (G_LIST_MODEL (store), i);
+      guint n_requests = run->n;
+      guint per_request = 1;
+
+      if ((run->scene_id != 0 && sb_scene_get_id (scene) != run->scene_id) ||
+          !scene_has_prompt (scene) || sb_scene_get_id (scene) == 0)
+        continue;
+
+      if (run->n > 1 && has_num_outputs)
+        {
+          n_requests = 1;
+          per_request = run->n;
+        }
+
+      for (guint r = 0; r < n_requests; r++)
+        {
+          SbGenerationRequest *request = sb_generation_request_new ();
+          g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+          g_autoptr(JsonNode) copy = NULL;
+
+          json_node_set_object (node, input);
+          copy = json_node_copy (node);
+          request->kind = SB_MEDIA_KIND_IMAGE;
+          request->model = g_strdup_printf ("%s/%s", model->owner, model->name);
+          request->version = model->is_official ? NULL : g_strdup (model->latest_version_id);
+          request->input = json_object_ref (json_node_get_object (copy));
+          json_object_set_string_member (request->input, "prompt", sb_scene_get_generation_prompt (scene));
+          if (per_request > 1)
+            json_object_set_int_member (request->input, "num_outputs", per_request);
+          request->brief_id = sb_brief_revision_get_brief_id (self->revision);
+          request->revision_id = sb_brief_revision_get_id (self->revision);
+          request->scene_id = sb_scene_get_id (scene);
+          request->prompt = g_strdup (sb_scene_get_generation_prompt (scene));
+          g_ptr_array_add (requests, request);
+        }
+    }
+
+  if (requests->len == 0)
+    return;
+
+  batch_id = sb_generation_queue_submit (self->queue, requests);
+  g_hash_table_add (self->batches, g_steal_pointer (&batch_id));
+  update_generation (self);
+}
+
+static void
+key_looked_up_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SbBriefEditor) self = user_data;
+  g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+
+  key = sb_secrets_lookup_finish (result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->queue == NULL)
+    return;
+
+  self->has_key = key != NULL && *key != '\0';
+  if (self->client != NULL && self->has_key)
+    sb_replicate_client_set_api_key (self->client, key);
+
+  pending = g_steal_pointer (&self->pending);
+  self->pending = g_ptr_array_new_with_free_func (g_free);
+  if (self->has_key)
+    for (guint i = 0; i < pending->len; i++)
+      submit_run (self, g_ptr_array_index (pending, i));
+  else if (pending->len > 0)
+    show_toast (self, adw_toast_new (_("Add a Replicate API key in Preferences to generate images")));
+
+  update_generation (self);
+}
+
+static void
+lookup_key (SbBriefEditor *self)
+{
+  sb_secrets_lookup_async (SB_PROVIDER_REPLICATE, self->cancellable,
+                           key_looked_up_cb, g_object_ref (self));
+}
+
+/* Scenes need their ids (stored) before jobs can name them. */
+static gboolean
+scenes_stored (SbBriefEditor *self)
+{
+  GListStore *store = get_store (self);
+  guint n = store != NULL ? g_list_model_get_n_items (G_LIST_MODEL (store)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SbScene) scene = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      if (sb_scene_get_id (scene) == 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+run_pending (SbBriefEditor *self)
+{
+  if (self->pending == NULL || self->pending->len == 0 || self->queue == NULL)
+    return;
+
+  /* Looked up again each time: the key may have been changed in Preferences. */
+  lookup_key (self);
+}
+
+static void
+request_run (SbBriefEditor *self,
+             gint64         scene_id,
+             guint          n)
+{
+  PendingRun *run = g_new0 (PendingRun, 1);
+
+  run->scene_id = scene_id;
+  run->n = MAX (n, 1);
+  g_ptr_array_add (self->pending, run);
+
+  if (!scenes_stored (self))
+    self->dirty = TRUE;
+
+  if (self->dirty || self->saving)
+    save_now (self);
+  else
+    run_pending (self);
+}
+
+static void
+generation_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SbBriefEditor *self = SB_BRIEF_EDITOR (widget);
+  GListStore *store = get_store (self);
+  guint n = store != NULL ? g_list_model_get_n_items (G_LIST_MODEL (store)) : 0;
+
+  if (self->queue == NULL || self->revision == NULL)
+    return;
+
+  if (g_str_equal (action_name, "editor.generate-images"))
+    request_run (self, 0, 1);
+  else if (g_str_equal (action_name, "editor.generate-scene"))
+    {
+      g_autoptr(SbScene) scene = NULL;
+      guint position, count;
+
+      g_variant_get (parameter, "(uu)", &position, &count);
+      if (position >= n)
+        return;
+      scene = g_list_model_get_item (G_LIST_MODEL (store), position);
+      if (!scene_has_prompt (scene))
+        {
+          show_toast (self, adw_toast_new (_("Write an image prompt for the scene first")));
+          return;
+        }
+      if (sb_scene_get_id (scene) == 0)
+        {
+          /* Stored by the save request_run starts; its id is known then. */
+          self->dirty = TRUE;
+          save_now (self);
+          return;
+        }
+      request_run (self, sb_scene_get_id (scene), count);
+    }
+  else if (g_str_equal (action_name, "editor.retry-scene"))
+    {
+      g_autoptr(SbScene) scene = NULL;
+      SbGenerationJob *job;
+      gint64 scene_id;
+
+      if (g_variant_get_uint32 (parameter) >= n)
+        return;
+      scene = g_list_model_get_item (G_LIST_MODEL (store), g_variant_get_uint32 (parameter));
+      scene_id = sb_scene_get_id (scene);
+      job = g_hash_table_lookup (self->jobs, &scene_id);
+      if (job == NULL || !sb_job_status_is_terminal (sb_generation_job_get_status (job)) ||
+          sb_generation_job_get_status (job) == SB_JOB_SUCCEEDED)
+        return;
+      /* A retry runs the prompt as the scene has it now. */
+      if (g_strcmp0 (sb_scene_get_generation_prompt (scene), "") != 0)
+        request_run (self, scene_id, 1);
+      else
+        sb_generation_queue_retry (self->queue, job);
+    }
+  else if (g_str_equal (action_name, "editor.cancel-generation"))
+    {
+      GHashTableIter iter;
+      const char *batch_id;
+
+      g_hash_table_iter_init (&iter, self->batches);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &batch_id, NULL))
+        sb_generation_queue_cancel_batch (self->queue, batch_id);
+    }
+}
+
+/* The images of a scene to choose from */
+
+typedef struct
+{
+  SbBriefEditor *self;
+  gint64         scene_id;
+  SbMediaList   *list;
+  GPtrArray     *items;      /* loaded SbMediaItem of the scene */
+  guint          waiting;
+} Variants;
+
+static void
+variants_free (Variants *variants)
+{
+  g_object_unref (variants->self);
+  g_clear_object (&variants->list);
+  g_ptr_array_unref (variants->items);
+  g_free (variants);
+}
+
+static void
+variants_show (Variants *variants)
+{
+  SbSceneRow *row = find_row_by_id (variants->self, variants->scene_id);
+
+  if (row != NULL)
+    sb_scene_row_set_variants (row, variants->items);
+  variants_free (variants);
+}
+
+static void
+variant_loaded (Variants    *variants,
+                SbMediaItem *item)
+{
+  if (sb_media_item_get_scene_id (item) == variants->scene_id &&
+      sb_media_item_get_kind (item) == SB_MEDIA_KIND_IMAGE)
+    g_ptr_array_add (variants->items, g_object_ref (item));
+}
+
+static void
+on_variant_loaded (SbMediaItem *item,
+                   GParamSpec  *pspec,
+                   Variants    *variants)
+{
+  if (!sb_media_item_get_loaded (item))
+    return;
+
+  g_signal_handlers_disconnect_by_func (item, on_variant_loaded, variants);
+  variant_loaded (variants, item);
+  g_object_unref (item);
+  if (--variants->waiting == 0)
+    variants_show (variants);
+}
+
+static void
+media_listed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Variants *variants = user_data;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  variants->list = sb_library_list_media_filtered_finish (SB_LIBRARY (object), result, &error);
+  if (variants->list == NULL)
+    {
+      variants_show (variants);
+      return;
+    }
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (variants->list));
+  variants->waiting = 1;
+  for (guint i = 0; i < n; i++)
+    {
+      SbMediaItem *item = g_list_model_get_item (G_LIST_MODEL (variants->list), i);
+
+      if (sb_media_item_get_loaded (item))
+        {
+          variant_loaded (variants, item);
+          g_object_unref (item);
+        }
+      else
+        {
+          variants->waiting++;
+          g_signal_connect (item, "notify::loaded", G_CALLBACK (on_variant_loaded), variants);
+        }
+    }
+
+  if (--variants->waiting == 0)
+    variants_show (variants);
+}
+
+static void
+load_variants_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SbBriefEditor *self = SB_BRIEF_EDITOR (widget);
+  SbMediaFilter filter = { SB_MEDIA_KIND_ANY, 0, FALSE, NULL };
+  Variants *variants;
+
+  if (self->library == NULL || self->revision == NULL)
+    return;
+
+  variants = g_new0 (Variants, 1);
+  variants->self = g_object_ref (self);
+  variants->scene_id = g_variant_get_int64 (parameter);
+  variants->items = g_ptr_array_new_with_free_func (g_object_unref);
+  filter.brief_id = sb_brief_revision_get_brief_id (self->revision);
+  sb_library_list_media_filtered_async (self->library, &filter, self->cancellable,
+                                        media_listed_cb, variants);
+}
+
+typedef struct
+{
+  SbBriefEditor *self;
+  gint64         scene_id;
+  gint64         media_id;
+} Choice;
+
+static void
+scene_media_set_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Choice *choice = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (sb_library_set_scene_media_finish (SB_LIBRARY (object), result, &error))
+    {
+      SbScene *scene = find_scene_by_id (choice->self, choice->scene_id);
+
+      if (scene != NULL)
+        sb_scene_set_chosen_media_id (scene, choice->media_id);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s says why */
+      message = g_strdup_printf (_("The scene's image could not be changed: %s"), error->message);
+      show_toast (choice->self, adw_toast_new (message));
+    }
+
+  g_object_unref (choice->self);
+  g_free (choice);
+}
+
+static void
+choose_media_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SbBriefEditor *self = SB_BRIEF_EDITOR (widget);
+  Choice *choice;
+  SbSceneRow *row;
+
+  if (self->library == NULL)
+    return;
+
+  choice = g_new0 (Choice, 1);
+  choice->self = g_object_ref (self);
+  g_variant_get (parameter, "(xx)", &choice->scene_id, &choice->media_id);
+
+  row = find_row_by_id (self, choice->scene_id);
+  if (row != NULL)
+    {
+      GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (sb_scene_row_get_variants_box (row)), GTK_TYPE_POPOVER);
+
+      if (popover != NULL)
+        gtk_popover_popdown (GTK_POPOVER (popover));
+    }
+
+  sb_library_set_scene_media_async (self->library, choice->scene_id, choice->media_id,
+                                    self->cancellable, scene_media_set_cb, choice);
+}
+
 /* Brief fields: saved, but not part of the scene undo history. */
 
 static void
@@ -496,7 +1229,10 @@ setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
               SbBriefEditor            *self)
 {
-  gtk_list_item_set_child (list_item, sb_scene_row_new ());
+  GtkWidget *row = sb_scene_row_new ();
+
+  sb_scene_row_set_thumbnail_loader (SB_SCENE_ROW (row), self->loader);
+  gtk_list_item_set_child (list_item, row);
   gtk_list_item_set_activatable (list_item, FALSE);
   gtk_list_item_set_selectable (list_item, FALSE);
 }
@@ -507,11 +1243,15 @@ bind_row_cb (GtkSignalListItemFactory *factory,
              SbBriefEditor            *self)
 {
   GListStore *store = get_store (self);
+  SbSceneRow *row = SB_SCENE_ROW (gtk_list_item_get_child (list_item));
+  SbScene *scene = gtk_list_item_get_item (list_item);
+  gint64 scene_id = sb_scene_get_id (scene);
 
-  sb_scene_row_bind (SB_SCENE_ROW (gtk_list_item_get_child (list_item)),
-                     gtk_list_item_get_item (list_item),
+  sb_scene_row_set_thumbnail_loader (row, self->loader);
+  sb_scene_row_bind (row, scene,
                      gtk_list_item_get_position (list_item),
                      store != NULL ? g_list_model_get_n_items (G_LIST_MODEL (store)) : 0);
+  sb_scene_row_set_job (row, scene_id != 0 ? g_hash_table_lookup (self->jobs, &scene_id) : NULL);
 }
 
 static void
@@ -538,6 +1278,11 @@ sb_brief_editor_dispose (GObject *object)
   save_now (self);
   g_clear_handle_id (&self->save_source, g_source_remove);
 
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->jobs_cancellable);
+  self->picker = NULL;
+  self->form = NULL;
+
   if (self->scene_view != NULL)
     gtk_list_view_set_model (self->scene_view, NULL);
 
@@ -546,6 +1291,13 @@ sb_brief_editor_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->revision);
   g_clear_object (&self->library);
+  g_clear_object (&self->queue);
+  g_clear_object (&self->client);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->loader);
+  g_clear_object (&self->jobs_cancellable);
+  if (self->jobs != NULL)
+    g_hash_table_remove_all (self->jobs);
 
   G_OBJECT_CLASS (sb_brief_editor_parent_class)->dispose (object);
 }
@@ -559,6 +1311,11 @@ sb_brief_editor_finalize (GObject *object)
   g_clear_pointer (&self->redo_stack, g_ptr_array_unref);
   g_clear_pointer (&self->snapshot, g_ptr_array_unref);
   g_free (self->status);
+  g_free (self->batch_message);
+  g_clear_pointer (&self->jobs, g_hash_table_unref);
+  g_clear_pointer (&self->batches, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (sb_brief_editor_parent_class)->finalize (object);
 }
@@ -616,6 +1373,11 @@ sb_brief_editor_class_init (SbBriefEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, tone_row);
   gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, style_row);
   gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, scene_view);
+  gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, picker_bin);
+  gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, form_bin);
+  gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, images_status_label);
+  gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, preferences_button);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
 
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
@@ -625,6 +1387,12 @@ sb_brief_editor_class_init (SbBriefEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.duplicate-scene", "u", scene_action);
   gtk_widget_class_install_action (widget_class, "editor.remove-scene", "u", scene_action);
   gtk_widget_class_install_action (widget_class, "editor.scene-edited", "(us)", scene_action);
+  gtk_widget_class_install_action (widget_class, "editor.generate-images", NULL, generation_action);
+  gtk_widget_class_install_action (widget_class, "editor.generate-scene", "(uu)", generation_action);
+  gtk_widget_class_install_action (widget_class, "editor.retry-scene", "u", generation_action);
+  gtk_widget_class_install_action (widget_class, "editor.cancel-generation", NULL, generation_action);
+  gtk_widget_class_install_action (widget_class, "editor.load-variants", "x", load_variants_action);
+  gtk_widget_class_install_action (widget_class, "editor.choose-media", "(xx)", choose_media_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.redo", NULL);
@@ -642,6 +1410,10 @@ sb_brief_editor_init (SbBriefEditor *self)
   self->undo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->redo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->status = g_strdup ("");
+  self->cancellable = g_cancellable_new ();
+  self->jobs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pending = g_ptr_array_new_with_free_func (g_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -652,7 +1424,11 @@ sb_brief_editor_init (SbBriefEditor *self)
   gtk_list_view_set_factory (self->scene_view, factory);
   g_object_unref (factory);
 
+  g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
+                           G_CALLBACK (on_network_changed), self, G_CONNECT_SWAPPED);
+
   update_undo_actions (self);
+  update_generation (self);
 }
 
 GtkWidget *
@@ -669,6 +1445,110 @@ sb_brief_editor_set_library (SbBriefEditor *self,
   g_return_if_fail (library == NULL || SB_IS_LIBRARY (library));
 
   g_set_object (&self->library, library);
+  g_clear_object (&self->loader);
+  if (library != NULL)
+    self->loader = sb_thumbnail_loader_new (library);
+}
+
+void
+sb_brief_editor_set_generation (SbBriefEditor     *self,
+                                SbGenerationQueue *queue,
+                                SbReplicateClient *client,
+                                GSettings         *settings)
+{
+  GtkWidget *picker;
+
+  g_return_if_fail (SB_IS_BRIEF_EDITOR (self));
+  g_return_if_fail (queue == NULL || SB_IS_GENERATION_QUEUE (queue));
+  g_return_if_fail (client == NULL || SB_IS_REPLICATE_CLIENT (client));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  if (queue == self->queue)
+    return;
+
+  if (self->queue != NULL)
+    g_signal_handlers_disconnect_by_data (self->queue, self);
+  g_set_object (&self->queue, queue);
+  g_set_object (&self->client, client);
+  g_set_object (&self->settings, settings);
+
+  self->picker = NULL;
+  self->form = NULL;
+  adw_bin_set_child (self->picker_bin, NULL);
+  adw_bin_set_child (self->form_bin, NULL);
+
+  if (queue != NULL && self->library != NULL)
+    {
+      g_signal_connect_object (queue, "job-changed", G_CALLBACK (on_queue_job_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (queue, "batch-finished", G_CALLBACK (on_queue_batch_finished), self, G_CONNECT_SWAPPED);
+
+      picker = sb_model_picker_new (self->library, settings, "text-to-image");
+      self->picker = SB_MODEL_PICKER (picker);
+      g_signal_connect_object (picker, "model-changed", G_CALLBACK (on_model_changed), self, G_CONNECT_SWAPPED);
+      adw_bin_set_child (self->picker_bin, picker);
+      on_model_changed (self);
+      lookup_key (self);
+      restore_jobs (self);
+    }
+
+  update_generation (self);
+}
+
+SbModelPicker *
+sb_brief_editor_get_model_picker (SbBriefEditor *self)
+{
+  g_return_val_if_fail (SB_IS_BRIEF_EDITOR (self), NULL);
+
+  return self->picker;
+}
+
+SbParamForm *
+sb_brief_editor_get_param_form (SbBriefEditor *self)
+{
+  g_return_val_if_fail (SB_IS_BRIEF_EDITOR (self), NULL);
+
+  return self->form;
+}
+
+const char *
+sb_brief_editor_get_batch_message (SbBriefEditor *self)
+{
+  g_return_val_if_fail (SB_IS_BRIEF_EDITOR (self), NULL);
+
+  return self->batch_message;
+}
+
+const char *
+sb_brief_editor_get_images_status (SbBriefEditor *self)
+{
+  g_return_val_if_fail (SB_IS_BRIEF_EDITOR (self), NULL);
+
+  return gtk_label_get_label (self->images_status_label);
+}
+
+gboolean
+sb_brief_editor_is_generating (SbBriefEditor *self)
+{
+  g_return_val_if_fail (SB_IS_BRIEF_EDITOR (self), FALSE);
+
+  return g_hash_table_size (self->batches) > 0 || self->pending->len > 0;
+}
+
+SbSceneRow *
+sb_brief_editor_get_scene_row (SbBriefEditor *self,
+                               guint          position)
+{
+  GListStore *store;
+  g_autoptr(SbScene) scene = NULL;
+
+  g_return_val_if_fail (SB_IS_BRIEF_EDITOR (self), NULL);
+
+  store = get_store (self);
+  if (store == NULL || position >= g_list_model_get_n_items (G_LIST_MODEL (store)))
+    return NULL;
+
+  scene = g_list_model_get_item (G_LIST_MODEL (store), position);
+  return find_row (self, scene);
 }
 
 static void
@@ -715,6 +1595,10 @@ sb_brief_editor_set_revision (SbBriefEditor   *self,
   self->coalesce_scene = NULL;
   self->coalesce_field = NULL;
   update_undo_actions (self);
+  restore_jobs (self);
+  update_generation (self);
+  if (revision != NULL && self->queue != NULL)
+    lookup_key (self);
 
   if (!self->saving)
     set_status (self, revision != NULL ? _("Saved") : "");

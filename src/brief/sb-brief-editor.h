@@ -9,7 +9,11 @@
 
 #include <adwaita.h>
 
+#include "sb-generation-queue.h"
 #include "sb-library-briefs.h"
+#include "sb-model-picker.h"
+#include "sb-param-form.h"
+#include "sb-scene-row.h"
 
 G_BEGIN_DECLS
 
@@ -42,5 +46,24 @@ gboolean         sb_brief_editor_is_saved       (SbBriefEditor   *self);
 /* "Saved", "Saving…", or why the last save failed; "" before any edit. */
 const char      *sb_brief_editor_get_status     (SbBriefEditor   *self);
 guint            sb_brief_editor_get_n_saves    (SbBriefEditor   *self);
+
+/* Image generation: the "Images" section (model, its settings, "Generate
+ * Images for All Scenes") and each scene's image state.  Jobs go to @queue,
+ * whose Replicate @client gets the key looked up again before each run;
+ * the model choice is remembered in @settings. */
+void             sb_brief_editor_set_generation (SbBriefEditor     *self,
+                                                 SbGenerationQueue *queue,
+                                                 SbReplicateClient *client,
+                                                 GSettings         *settings);
+SbModelPicker   *sb_brief_editor_get_model_picker  (SbBriefEditor *self);
+SbParamForm     *sb_brief_editor_get_param_form    (SbBriefEditor *self);
+/* The last "N images ready" message, or NULL. */
+const char      *sb_brief_editor_get_batch_message (SbBriefEditor *self);
+/* Why generating is not possible now, or what it is doing ("" when idle). */
+const char      *sb_brief_editor_get_images_status (SbBriefEditor *self);
+gboolean         sb_brief_editor_is_generating     (SbBriefEditor *self);
+/* The card of the scene at @position, when it is on screen. */
+SbSceneRow      *sb_brief_editor_get_scene_row     (SbBriefEditor *self,
+                                                    guint          position);
 
 G_END_DECLS

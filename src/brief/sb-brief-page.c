@@ -1915,6 +1915,62 @@ sb_brief_page_get_refine_editable (SbBriefPage *self)
   return GTK_EDITABLE (self->refine_entry);
 }
 
+void
+sb_brief_page_set_generation (SbBriefPage       *self,
+                              SbGenerationQueue *queue,
+                              SbReplicateClient *client)
+{
+  g_return_if_fail (SB_IS_BRIEF_PAGE (self));
+
+  sb_brief_editor_set_generation (self->editor, queue, client, self->settings);
+}
+
+static void
+brief_got_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SbBriefPage) self = user_data;
+  g_autoptr(SbBrief) brief = NULL;
+  g_autoptr(GError) error = NULL;
+
+  brief = sb_library_get_brief_finish (SB_LIBRARY (object), result, &error);
+  if (brief == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("The brief could not be opened: %s"), error->message);
+
+          show_toast (self, message);
+        }
+      return;
+    }
+
+  open_brief (self, brief);
+  select_open_brief (self);
+}
+
+void
+sb_brief_page_open_brief (SbBriefPage *self,
+                          gint64       brief_id)
+{
+  g_return_if_fail (SB_IS_BRIEF_PAGE (self));
+  g_return_if_fail (brief_id > 0);
+
+  if (self->library == NULL)
+    return;
+
+  if (self->brief != NULL && sb_brief_get_id (self->brief) == brief_id &&
+      sb_brief_editor_get_revision (self->editor) != NULL)
+    {
+      set_view (self, "editor");
+      return;
+    }
+
+  sb_library_get_brief_async (self->library, brief_id, self->cancellable,
+                              brief_got_cb, g_object_ref (self));
+}
+
 SbBriefEditor *
 sb_brief_page_get_editor (SbBriefPage *self)
 {

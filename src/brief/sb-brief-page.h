@@ -24,6 +24,14 @@ G_DECLARE_FINAL_TYPE (SbBriefPage, sb_brief_page, SB, BRIEF_PAGE, GtkWidget)
 
 void               sb_brief_page_set_library           (SbBriefPage *self,
                                                         SbLibrary   *library);
+/* Where the editor sends image generation jobs (see
+ * sb_brief_editor_set_generation()). */
+void               sb_brief_page_set_generation        (SbBriefPage       *self,
+                                                        SbGenerationQueue *queue,
+                                                        SbReplicateClient *client);
+/* Opens the saved brief @brief_id in the editor (its latest revision). */
+void               sb_brief_page_open_brief            (SbBriefPage *self,
+                                                        gint64       brief_id);
 /* Writes the open brief to @file as "markdown" or "json", what the Export
  * menu does after asking where. */
 void               sb_brief_page_export_async          (SbBriefPage         *self,

@@ -13,6 +13,7 @@
 
 #include "sb-brief-editor.h"
 #include "sb-scene-row.h"
+#include "sb-thumbnail-loader.h"
 
 struct _SbSceneRow
 {
@@ -27,9 +28,24 @@ struct _SbSceneRow
   GtkTextView    *description_view;
   GtkTextView    *prompt_view;
   GtkEntry       *notes_entry;
+  GtkPicture     *image_picture;
+  GtkLabel       *state_label;
+  GtkProgressBar *progress_bar;
+  GtkWidget      *retry_button;
+  GtkWidget      *again_button;
+  GtkWidget      *variants_button;
+  GtkWidget      *choose_button;
+  GtkPopover     *variants_popover;
+  GtkPopover     *choose_popover;
+  GtkSpinButton  *variants_spin;
+  GtkFlowBox     *variants_box;
 
   /* Owned */
-  SbScene        *scene;
+  SbScene           *scene;
+  SbGenerationJob   *job;
+  SbThumbnailLoader *loader;
+  GCancellable      *thumbnail_cancellable;
+  gint64             shown_media_id;
 
   guint           position;
   guint           n_scenes;
@@ -147,6 +163,189 @@ on_prompt_changed (SbSceneRow    *self,
   report_edit (self, "generation-prompt");
 }
 
+/* Generation state */
+
+static void
+update_state (SbSceneRow *self)
+{
+  SbJobStatus status;
+  g_autofree char *text = NULL;
+  gboolean busy = FALSE;
+  gboolean retry = FALSE;
+  gboolean failed = FALSE;
+
+  if (self->job == NULL)
+    {
+      gboolean has_image = self->scene != NULL && sb_scene_get_chosen_media_id (self->scene) != 0;
+
+      gtk_label_set_label (self->state_label, has_image ? "" : _("No image yet"));
+      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+      gtk_widget_set_visible (self->retry_button, FALSE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.generate-again", self->scene != NULL);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.variants", self->scene != NULL);
+      return;
+    }
+
+  status = sb_generation_job_get_status (self->job);
+  switch (status)
+    {
+    case SB_JOB_QUEUED:
+      text = g_strdup (_("Queued"));
+      busy = TRUE;
+      break;
+    case SB_JOB_STARTING:
+      text = g_strdup (_("Starting…"));
+      busy = TRUE;
+      break;
+    case SB_JOB_RUNNING:
+      text = g_strdup (_("Generating…"));
+      busy = TRUE;
+      break;
+    case SB_JOB_DOWNLOADING:
+      text = g_strdup (_("Saving the image…"));
+      busy = TRUE;
+      break;
+    case SB_JOB_SUCCEEDED:
+      text = g_strdup (_("Done"));
+      break;
+    case SB_JOB_FAILED:
+      {
+        const char *reason = sb_generation_job_get_last_error (self->job);
+
+        /* Translators: %s says why the image could not be made */
+        text = g_strdup_printf (_("Failed: %s"), reason != NULL && *reason != '\0' ? reason : _("unknown error"));
+        retry = TRUE;
+        failed = TRUE;
+      }
+      break;
+    case SB_JOB_CANCELED:
+      text = g_strdup (_("Canceled"));
+      retry = TRUE;
+      break;
+    case SB_JOB_EXPIRED:
+      text = g_strdup (_("The output expired before it could be saved"));
+      retry = TRUE;
+      failed = TRUE;
+      break;
+    case SB_JOB_INTERRUPTED:
+      text = g_strdup (_("Stopped while starting — retry to make it again"));
+      retry = TRUE;
+      failed = TRUE;
+      break;
+    default:
+      text = g_strdup ("");
+    }
+
+  gtk_label_set_label (self->state_label, text);
+  if (failed)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), busy);
+  if (busy)
+    {
+      double progress = sb_generation_job_get_progress (self->job);
+
+      if (status == SB_JOB_RUNNING && progress >= 0)
+        gtk_progress_bar_set_fraction (self->progress_bar, progress);
+      else
+        gtk_progress_bar_pulse (self->progress_bar);
+    }
+
+  gtk_widget_set_visible (self->retry_button, retry);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.retry", retry);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.generate-again", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.variants", !busy);
+}
+
+static void
+on_job_notify (SbSceneRow *self)
+{
+  update_state (self);
+}
+
+static void
+thumbnail_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(SbSceneRow) self = user_data;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  texture = sb_thumbnail_loader_load_finish (SB_THUMBNAIL_LOADER (object), result, &error);
+  if (texture == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No thumbnail for a scene: %s", error->message);
+      return;
+    }
+
+  gtk_picture_set_paintable (self->image_picture, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->image_picture), TRUE);
+}
+
+static void
+update_image (SbSceneRow *self)
+{
+  gint64 id = self->scene != NULL ? sb_scene_get_chosen_media_id (self->scene) : 0;
+  GdkTexture *cached;
+
+  if (id == self->shown_media_id)
+    return;
+
+  self->shown_media_id = id;
+  g_cancellable_cancel (self->thumbnail_cancellable);
+  g_clear_object (&self->thumbnail_cancellable);
+  gtk_picture_set_paintable (self->image_picture, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->image_picture), FALSE);
+
+  if (id == 0 || self->loader == NULL)
+    return;
+
+  cached = sb_thumbnail_loader_lookup (self->loader, id);
+  if (cached != NULL)
+    {
+      gtk_picture_set_paintable (self->image_picture, GDK_PAINTABLE (cached));
+      gtk_widget_set_visible (GTK_WIDGET (self->image_picture), TRUE);
+      return;
+    }
+
+  self->thumbnail_cancellable = g_cancellable_new ();
+  sb_thumbnail_loader_load_async (self->loader, id, self->thumbnail_cancellable,
+                                  thumbnail_loaded_cb, g_object_ref (self));
+}
+
+static void
+on_scene_chosen_media_notify (SbSceneRow *self)
+{
+  update_image (self);
+  update_state (self);
+}
+
+static void
+on_choose_popover_show (SbSceneRow *self)
+{
+  if (self->scene != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "editor.load-variants", "x",
+                                sb_scene_get_id (self->scene));
+}
+
+static void
+variant_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GtkPicture) picture = user_data;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  texture = sb_thumbnail_loader_load_finish (SB_THUMBNAIL_LOADER (object), result, NULL);
+  if (texture != NULL)
+    gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
+}
+
 /* Actions: forwarded to the editor with this row's position. */
 
 static void
@@ -167,6 +366,17 @@ scene_action (GtkWidget  *widget,
     gtk_widget_activate_action (widget, "editor.duplicate-scene", "u", self->position);
   else if (g_str_equal (action_name, "scene.remove"))
     gtk_widget_activate_action (widget, "editor.remove-scene", "u", self->position);
+  else if (g_str_equal (action_name, "scene.retry"))
+    gtk_widget_activate_action (widget, "editor.retry-scene", "u", self->position);
+  else if (g_str_equal (action_name, "scene.generate-again"))
+    gtk_widget_activate_action (widget, "editor.generate-scene", "(uu)", self->position, 1);
+  else if (g_str_equal (action_name, "scene.variants"))
+    {
+      guint n = (guint) gtk_spin_button_get_value_as_int (self->variants_spin);
+
+      gtk_popover_popdown (self->variants_popover);
+      gtk_widget_activate_action (widget, "editor.generate-scene", "(uu)", self->position, n);
+    }
 }
 
 /* Drag and drop: the card carries its scene; dropping one card on another
@@ -244,7 +454,15 @@ sb_scene_row_dispose (GObject *object)
 {
   SbSceneRow *self = SB_SCENE_ROW (object);
 
+  if (self->scene != NULL)
+    g_signal_handlers_disconnect_by_data (self->scene, self);
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_cancellable_cancel (self->thumbnail_cancellable);
+  g_clear_object (&self->thumbnail_cancellable);
   g_clear_object (&self->scene);
+  g_clear_object (&self->job);
+  g_clear_object (&self->loader);
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_SCENE_ROW);
 
   G_OBJECT_CLASS (sb_scene_row_parent_class)->dispose (object);
@@ -267,6 +485,18 @@ sb_scene_row_class_init (SbSceneRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbSceneRow, description_view);
   gtk_widget_class_bind_template_child (widget_class, SbSceneRow, prompt_view);
   gtk_widget_class_bind_template_child (widget_class, SbSceneRow, notes_entry);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, image_picture);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, again_button);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, variants_button);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, choose_button);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, variants_popover);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, choose_popover);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, variants_spin);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, variants_box);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_popover_show);
   gtk_widget_class_bind_template_callback (widget_class, on_title_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_notes_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_duration_changed);
@@ -275,6 +505,9 @@ sb_scene_row_class_init (SbSceneRowClass *klass)
   gtk_widget_class_install_action (widget_class, "scene.move-down", NULL, scene_action);
   gtk_widget_class_install_action (widget_class, "scene.duplicate", NULL, scene_action);
   gtk_widget_class_install_action (widget_class, "scene.remove", NULL, scene_action);
+  gtk_widget_class_install_action (widget_class, "scene.retry", NULL, scene_action);
+  gtk_widget_class_install_action (widget_class, "scene.generate-again", NULL, scene_action);
+  gtk_widget_class_install_action (widget_class, "scene.variants", NULL, scene_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "scene.move-up", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Up, GDK_ALT_MASK, "scene.move-up", NULL);
@@ -293,6 +526,7 @@ sb_scene_row_init (SbSceneRow *self)
   GtkDropTarget *target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.retry", FALSE);
 
   /* The editor keeps its own undo history of scene edits, so Ctrl+Z in a
    * field reaches it instead of the field's own. */
@@ -349,7 +583,15 @@ sb_scene_row_bind (SbSceneRow *self,
 
   if (scene != self->scene)
     {
+      if (self->scene != NULL)
+        g_signal_handlers_disconnect_by_func (self->scene, on_scene_chosen_media_notify, self);
       g_set_object (&self->scene, scene);
+      if (scene != NULL)
+        g_signal_connect_object (scene, "notify::chosen-media-id",
+                                 G_CALLBACK (on_scene_chosen_media_notify), self,
+                                 G_CONNECT_SWAPPED);
+      if (scene == NULL)
+        sb_scene_row_set_job (self, NULL);
 
       self->updating = TRUE;
       gtk_editable_set_text (GTK_EDITABLE (self->title_entry),
@@ -363,6 +605,8 @@ sb_scene_row_bind (SbSceneRow *self,
     }
 
   update_labels (self);
+  update_image (self);
+  update_state (self);
 }
 
 void
@@ -403,4 +647,134 @@ sb_scene_row_focus_title (SbSceneRow *self)
   g_return_if_fail (SB_IS_SCENE_ROW (self));
 
   gtk_widget_grab_focus (GTK_WIDGET (self->title_entry));
+}
+
+void
+sb_scene_row_set_thumbnail_loader (SbSceneRow        *self,
+                                   SbThumbnailLoader *loader)
+{
+  g_return_if_fail (SB_IS_SCENE_ROW (self));
+  g_return_if_fail (loader == NULL || SB_IS_THUMBNAIL_LOADER (loader));
+
+  if (!g_set_object (&self->loader, loader))
+    return;
+
+  self->shown_media_id = -1;
+  update_image (self);
+}
+
+void
+sb_scene_row_set_job (SbSceneRow      *self,
+                      SbGenerationJob *job)
+{
+  g_return_if_fail (SB_IS_SCENE_ROW (self));
+  g_return_if_fail (job == NULL || SB_IS_GENERATION_JOB (job));
+
+  if (job != self->job)
+    {
+      if (self->job != NULL)
+        g_signal_handlers_disconnect_by_func (self->job, on_job_notify, self);
+      g_set_object (&self->job, job);
+      if (job != NULL)
+        g_signal_connect_object (job, "notify", G_CALLBACK (on_job_notify), self, G_CONNECT_SWAPPED);
+    }
+
+  update_state (self);
+}
+
+SbGenerationJob *
+sb_scene_row_get_job (SbSceneRow *self)
+{
+  g_return_val_if_fail (SB_IS_SCENE_ROW (self), NULL);
+
+  return self->job;
+}
+
+void
+sb_scene_row_set_variants (SbSceneRow *self,
+                           GPtrArray  *items)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (SB_IS_SCENE_ROW (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->variants_box))) != NULL)
+    gtk_flow_box_remove (self->variants_box, child);
+
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      SbMediaItem *item = g_ptr_array_index (items, i);
+      gint64 id = sb_media_item_get_id (item);
+      GtkWidget *button = gtk_button_new ();
+      GtkWidget *picture = gtk_picture_new ();
+      g_autofree char *label = NULL;
+
+      gtk_widget_set_size_request (picture, 96, 54);
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      gtk_button_set_child (GTK_BUTTON (button), picture);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "editor.choose-media");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(xx)",
+                                        self->scene != NULL ? sb_scene_get_id (self->scene) : 0, id);
+      if (self->scene != NULL && sb_scene_get_chosen_media_id (self->scene) == id)
+        gtk_widget_add_css_class (button, "suggested-action");
+      /* Translators: the accessible name of one image of a scene, %u is its number */
+      label = g_strdup_printf (_("Use image %u for the scene"), i + 1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      -1);
+      gtk_flow_box_append (self->variants_box, button);
+
+      if (self->loader != NULL)
+        {
+          GdkTexture *cached = sb_thumbnail_loader_lookup (self->loader, id);
+
+          if (cached != NULL)
+            gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (cached));
+          else
+            sb_thumbnail_loader_load_async (self->loader, id, NULL,
+                                            variant_loaded_cb, g_object_ref (picture));
+        }
+    }
+
+  if (items == NULL || items->len == 0)
+    {
+      GtkWidget *label = gtk_label_new (_("No images of this scene yet"));
+
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_flow_box_append (self->variants_box, label);
+    }
+}
+
+const char *
+sb_scene_row_get_state_text (SbSceneRow *self)
+{
+  g_return_val_if_fail (SB_IS_SCENE_ROW (self), NULL);
+
+  return gtk_label_get_label (self->state_label);
+}
+
+GdkPaintable *
+sb_scene_row_get_image (SbSceneRow *self)
+{
+  g_return_val_if_fail (SB_IS_SCENE_ROW (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->image_picture))
+         ? gtk_picture_get_paintable (self->image_picture)
+         : NULL;
+}
+
+GtkWidget *
+sb_scene_row_get_retry_button (SbSceneRow *self)
+{
+  g_return_val_if_fail (SB_IS_SCENE_ROW (self), NULL);
+
+  return self->retry_button;
+}
+
+GtkFlowBox *
+sb_scene_row_get_variants_box (SbSceneRow *self)
+{
+  g_return_val_if_fail (SB_IS_SCENE_ROW (self), NULL);
+
+  return self->variants_box;
 }

@@ -9,7 +9,9 @@
 
 #include <adwaita.h>
 
+#include "sb-generation-job.h"
 #include "sb-scene.h"
+#include "sb-thumbnail-loader.h"
 
 G_BEGIN_DECLS
 
@@ -32,5 +34,21 @@ guint        sb_scene_row_get_position   (SbSceneRow *self);
 GtkEditable *sb_scene_row_get_title_editable (SbSceneRow *self);
 /* Moves the keyboard focus to the title entry. */
 void         sb_scene_row_focus_title    (SbSceneRow *self);
+
+/* Image generation: the scene's chosen image (its thumbnail, through
+ * @loader), the state of its latest job (NULL: none), and the images of the
+ * scene to choose from (SbMediaItem, loaded). */
+void             sb_scene_row_set_thumbnail_loader (SbSceneRow        *self,
+                                                    SbThumbnailLoader *loader);
+void             sb_scene_row_set_job              (SbSceneRow        *self,
+                                                    SbGenerationJob   *job);
+SbGenerationJob *sb_scene_row_get_job              (SbSceneRow        *self);
+void             sb_scene_row_set_variants         (SbSceneRow        *self,
+                                                    GPtrArray         *items);
+/* For tests: what the card shows. */
+const char      *sb_scene_row_get_state_text       (SbSceneRow        *self);
+GdkPaintable    *sb_scene_row_get_image            (SbSceneRow        *self);
+GtkWidget       *sb_scene_row_get_retry_button     (SbSceneRow        *self);
+GtkFlowBox      *sb_scene_row_get_variants_box     (SbSceneRow        *self);
 
 G_END_DECLS
