@@ -16,6 +16,10 @@
 #include <stdlib.h>
 
 #include "sb-application.h"
+#include "sb-brief-revision.h"
+#include "sb-brief.h"
+#include "sb-library-briefs.h"
+#include "sb-scene.h"
 #include "sb-gallery-tile.h"
 #include "sb-media-video.h"
 #include "sb-video-player.h"
@@ -210,6 +214,12 @@ near_end (gpointer data)
 }
 
 static gboolean
+page_has_player (gpointer data)
+{
+  return sb_videos_page_get_player (data) != NULL;
+}
+
+static gboolean
 hidden (gpointer data)
 {
   return !gtk_widget_get_visible (data);
@@ -218,9 +228,14 @@ hidden (gpointer data)
 /* What the generation queue stores for a video: its bytes, size, length
  * and a poster from sb_media_process_video(). */
 static SbMediaItem *
-add_ball_video (SbLibrary *library)
+add_video (SbLibrary  *library,
+           const char *folder,
+           const char *name,
+           gint64      brief_id,
+           gint64      revision_id,
+           gint64      scene_id)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "video", "ball.webm", NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", folder, name, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) poster = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -241,7 +256,8 @@ add_ball_video (SbLibrary *library)
   sb_media_item_set_mime_type (item, probe.mime_type);
   sb_media_item_set_size (item, probe.width, probe.height);
   sb_media_item_set_duration (item, probe.duration);
-  sb_media_item_set_filename (item, "ball.webm");
+  sb_media_item_set_filename (item, name);
+  sb_media_item_set_links (item, brief_id, revision_id, scene_id);
 
   sb_library_add_media_async (library, item, bytes, poster, NULL, store_result_cb, &result);
   wait_for (result_ready, &result, "the video to be stored");
@@ -249,6 +265,77 @@ add_ball_video (SbLibrary *library)
   g_assert_no_error (error);
 
   return added;
+}
+
+static gboolean
+plays_media (gpointer data)
+{
+  gpointer *args = data;
+
+  return stream_prepared (args[0]) &&
+         sb_video_player_get_media_id (args[0]) == sb_media_item_get_id (args[1]);
+}
+
+/* A brief of two scenes, each with a video (stored in the opposite order):
+ * Play Storyboard plays them in scene order, the second when the first
+ * ends. */
+static void
+play_storyboard (SbLibrary    *library,
+                 SbVideosPage *page)
+{
+  g_autoptr(SbBrief) brief = sb_brief_new ();
+  g_autoptr(SbBriefRevision) revision = sb_brief_revision_new ();
+  g_autoptr(SbScene) first = sb_scene_new ();
+  g_autoptr(SbScene) second = sb_scene_new ();
+  g_autoptr(SbMediaItem) first_video = NULL;
+  g_autoptr(SbMediaItem) second_video = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SbVideoPlayer *player;
+  gpointer args[2];
+
+  sb_brief_set_title (brief, "Ball");
+  sb_brief_revision_set_title (revision, "The Ball Story");
+  sb_scene_set_title (first, "Opening");
+  sb_scene_set_title (second, "Ending");
+  g_list_store_append (sb_brief_revision_get_scenes (revision), first);
+  g_list_store_append (sb_brief_revision_get_scenes (revision), second);
+  sb_library_create_brief_async (library, brief, revision, NULL, store_result_cb, &result);
+  wait_for (result_ready, &result, "the brief to be stored");
+  g_assert_true (sb_library_create_brief_finish (library, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sb_scene_get_id (first), >, 0);
+
+  second_video = add_video (library, "fixtures", "video/sample-320x180.webm", sb_brief_get_id (brief),
+                            sb_brief_revision_get_id (revision), sb_scene_get_id (second));
+  first_video = add_video (library, "video", "ball-live.webm", sb_brief_get_id (brief),
+                           sb_brief_revision_get_id (revision), sb_scene_get_id (first));
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "videos.play-storyboard", "x", sb_brief_get_id (brief));
+  wait_for (page_has_player, page, "the storyboard player");
+  player = SB_VIDEO_PLAYER (sb_videos_page_get_player (page));
+  g_object_ref (player);
+
+  args[0] = player;
+  args[1] = first_video;
+  wait_for (plays_media, args, "the first scene's video");
+  g_assert_cmpuint (sb_video_player_get_position (player), ==, 0);
+
+  /* To its end: the next scene follows by itself. */
+  gtk_widget_activate_action (GTK_WIDGET (player), "player.seek-forward", NULL);
+  args[1] = second_video;
+  wait_for (plays_media, args, "the second scene's video");
+  g_assert_cmpuint (sb_video_player_get_position (player), ==, 1);
+
+  gtk_widget_activate_action (GTK_WIDGET (player), "player.leave", NULL);
+  wait_for (hidden, player, "the storyboard player to close");
+  for (guint i = 0; i < 100; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+  g_assert_finalize_object (player);
 }
 
 static void
@@ -269,7 +356,7 @@ test_videos_play (void)
   wait_for (library_ready, app, "the library to open");
   g_assert_nonnull (sb_application_get_library (app));
 
-  video = add_ball_video (sb_application_get_library (app));
+  video = add_video (sb_application_get_library (app), "video", "ball.webm", 0, 0, 0);
 
   g_application_activate (G_APPLICATION (app));
   window = SB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
@@ -338,6 +425,8 @@ test_videos_play (void)
     }
   g_assert_finalize_object (player);
   g_assert_null (sb_videos_page_get_player (page));
+
+  play_storyboard (sb_application_get_library (app), page);
 
   gtk_window_destroy (GTK_WINDOW (window));
   for (guint i = 0; i < 100; i++)
