@@ -394,9 +394,21 @@ test_videos_play (void)
                               : NULL;
     g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "storyboard", "videos", NULL);
 
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (player));
+    g_auto(GValue) value = G_VALUE_INIT;
+    GdkContentProvider *content;
+
     g_assert_nonnull (file);
     g_assert_true (g_str_has_prefix (g_file_peek_path (file), cache));
     g_assert_true (g_str_has_suffix (g_file_peek_path (file), ".webm"));
+
+    /* Copy puts that file on the clipboard, as a file. */
+    gtk_widget_activate_action (GTK_WIDGET (player), "player.copy", NULL);
+    content = gdk_clipboard_get_content (clipboard);
+    g_assert_nonnull (content);
+    g_value_init (&value, G_TYPE_FILE);
+    g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+    g_assert_true (g_file_equal (g_value_get_object (&value), file));
   }
 
   /* Space pauses: time stands still. */
