@@ -54,7 +54,10 @@ sync_library (SbWindow *self)
                                     sb_application_get_replicate_client (app));
     }
   else if (error != NULL)
-    sb_gallery_page_set_library_error (self->gallery_page, error);
+    {
+      sb_gallery_page_set_library_error (self->gallery_page, error);
+      sb_videos_page_set_library_error (self->videos_page, error);
+    }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", usable);
 }

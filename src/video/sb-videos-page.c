@@ -181,8 +181,7 @@ list_ready_cb (GObject      *object,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_debug ("Could not list the videos: %s", error->message);
-          adw_status_page_set_description (self->error_page, error->message);
-          gtk_stack_set_visible_child_name (self->stack, "error");
+          sb_videos_page_set_library_error (self, error);
         }
       return;
     }
@@ -576,6 +575,17 @@ sb_videos_page_set_library (SbVideosPage *self,
   g_object_unref (factory);
 
   reload_list (self);
+}
+
+void
+sb_videos_page_set_library_error (SbVideosPage *self,
+                                  const GError *error)
+{
+  g_return_if_fail (SB_IS_VIDEOS_PAGE (self));
+  g_return_if_fail (error != NULL);
+
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
 GListModel *

@@ -27,6 +27,9 @@ G_DECLARE_FINAL_TYPE (SbVideosPage, sb_videos_page, SB, VIDEOS_PAGE, GtkWidget)
 
 void          sb_videos_page_set_library   (SbVideosPage *self,
                                             SbLibrary    *library);
+/* The library could not be opened: says so instead of loading forever. */
+void          sb_videos_page_set_library_error (SbVideosPage *self,
+                                                const GError *error);
 GListModel   *sb_videos_page_get_model     (SbVideosPage *self);
 GtkGridView  *sb_videos_page_get_grid_view (SbVideosPage *self);
 /* "loading", "empty", "grid" or "error" */
