@@ -43,6 +43,7 @@ static const char *
 family (const char *mime_type)
 {
   if (g_ascii_strcasecmp (mime_type, "video/mp4") == 0 ||
+      g_ascii_strcasecmp (mime_type, "application/mp4") == 0 ||
       g_ascii_strcasecmp (mime_type, "video/quicktime") == 0 ||
       g_ascii_strcasecmp (mime_type, "video/x-m4v") == 0)
     return "iso";
@@ -103,8 +104,10 @@ check_header (const guint8  *header,
       return NULL;
     }
 
-  if (claimed != NULL && *claimed != '\0' &&
-      g_ascii_strcasecmp (claimed, "application/octet-stream") != 0 &&
+  /* Only an image or video type is a claim: servers also answer with
+   * application/octet-stream, binary/octet-stream, application/mp4... */
+  if (claimed != NULL &&
+      (g_ascii_strncasecmp (claimed, "video/", 6) == 0 || g_ascii_strncasecmp (claimed, "image/", 6) == 0) &&
       !g_str_equal (family (claimed), family (sniffed)))
     {
       /* Translators: both are like “an MP4 video” */

@@ -186,6 +186,10 @@ test_mislabelled (void)
   g_assert_error (error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_MISMATCH);
   g_clear_error (&error);
 
+  /* No claim: a generic server type. */
+  g_assert_true (sb_media_process_video_bytes (bytes, "binary/octet-stream", NULL, NULL, &error));
+  g_assert_no_error (error);
+
   /* An image is no video. */
   g_clear_pointer (&bytes, g_bytes_unref);
   bytes = g_bytes_new_static ("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
