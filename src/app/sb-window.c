@@ -228,6 +228,14 @@ sb_window_new (SbApplication *app)
 }
 
 static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  sb_window_set_page (SB_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
 sb_window_dispose (GObject *object)
 {
   SbWindow *self = SB_WINDOW (object);
@@ -278,6 +286,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.open-brief", "x", open_brief_action);
   gtk_widget_class_install_action (widget_class, "win.show-brief-media", "(xs)", show_brief_media_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
 }
 
 static void

@@ -11,7 +11,9 @@
 
 #include <glib/gi18n.h>
 
+#include "sb-application.h"
 #include "sb-library-briefs.h"
+#include "sb-make-video-dialog.h"
 #include "sb-media-viewer.h"
 #include "sb-media.h"
 
@@ -40,6 +42,7 @@ struct _SbMediaViewer
   AdwActionRow   *prediction_row;
   AdwActionRow   *brief_row;
   GtkToggleButton *favourite_button;
+  GtkWidget      *make_video_button;
 
   /* Owned */
   SbLibrary      *library;
@@ -140,6 +143,11 @@ show_metadata (SbMediaViewer *self)
   gtk_widget_set_visible (GTK_WIDGET (self->brief_row), sb_media_item_get_brief_id (item) != 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.open-brief",
                                  sb_media_item_get_brief_id (item) != 0);
+
+  /* Videos are made from images only. */
+  gtk_widget_set_visible (self->make_video_button, sb_media_item_get_kind (item) == SB_MEDIA_KIND_IMAGE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.make-video",
+                                 sb_media_item_get_kind (item) == SB_MEDIA_KIND_IMAGE);
 
   self->syncing_favourite = TRUE;
   gtk_toggle_button_set_active (self->favourite_button, sb_media_item_get_favourite (item));
@@ -325,6 +333,33 @@ forward_action (GtkWidget  *widget,
 }
 
 static void
+make_video_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SbMediaViewer *self = SB_MEDIA_VIEWER (widget);
+  GApplication *app = g_application_get_default ();
+  SbGenerationQueue *queue = NULL;
+  SbReplicateClient *client = NULL;
+  GSettings *settings = NULL;
+  GtkWidget *dialog;
+
+  if (sb_media_item_get_kind (self->item) != SB_MEDIA_KIND_IMAGE)
+    return;
+
+  if (SB_IS_APPLICATION (app))
+    {
+      queue = sb_application_get_generation_queue (SB_APPLICATION (app));
+      client = sb_application_get_replicate_client (SB_APPLICATION (app));
+      settings = sb_application_get_settings (SB_APPLICATION (app));
+    }
+
+  dialog = sb_make_video_dialog_new (self->library, queue, client, settings, self->item);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 sb_media_viewer_dispose (GObject *object)
 {
   SbMediaViewer *self = SB_MEDIA_VIEWER (object);
@@ -375,12 +410,14 @@ sb_media_viewer_class_init (SbMediaViewerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, prediction_row);
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, brief_row);
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, favourite_button);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, make_video_button);
   gtk_widget_class_bind_template_callback (widget_class, on_favourite_toggled);
 
   gtk_widget_class_install_action (widget_class, "viewer.save-as", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "viewer.copy", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "viewer.delete", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "viewer.open-brief", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "viewer.make-video", NULL, make_video_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "viewer.save-as", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "viewer.copy", NULL);
