@@ -413,11 +413,24 @@ build_item_widget (gboolean full)
 }
 
 static void
+on_cover_image_map (GtkWidget     *image,
+                    SbModelPicker *self)
+{
+  SbModelItem *item = g_object_get_data (G_OBJECT (image), "sb-model-item");
+
+  if (item != NULL)
+    request_cover (self, item);
+}
+
+static void
 on_factory_setup (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
-                  gpointer                  full)
+                  SbModelPicker            *self)
 {
-  gtk_list_item_set_child (list_item, build_item_widget (GPOINTER_TO_INT (full)));
+  GtkWidget *box = build_item_widget (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "sb-full")));
+
+  g_signal_connect (gtk_widget_get_first_child (box), "map", G_CALLBACK (on_cover_image_map), self);
+  gtk_list_item_set_child (list_item, box);
 }
 
 static void
@@ -455,7 +468,10 @@ on_factory_bind (GtkSignalListItemFactory *factory,
 
   update_cover_image (GTK_IMAGE (image), item);
   g_signal_connect_object (item, "notify::cover", G_CALLBACK (on_item_cover_changed), image, 0);
-  request_cover (self, item);
+  g_object_set_data (G_OBJECT (image), "sb-model-item", item);
+  /* The list of the closed popup is bound too: load only what is seen. */
+  if (gtk_widget_get_mapped (image))
+    request_cover (self, item);
 }
 
 static void
@@ -467,7 +483,9 @@ on_factory_unbind (GtkSignalListItemFactory *factory,
   GtkWidget *image = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
 
   g_signal_handlers_disconnect_by_func (item, on_item_cover_changed, image);
+  g_object_set_data (G_OBJECT (image), "sb-model-item", NULL);
 }
+
 
 static GtkListItemFactory *
 new_factory (SbModelPicker *self,
@@ -475,7 +493,8 @@ new_factory (SbModelPicker *self,
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
-  g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup), GINT_TO_POINTER (full));
+  g_object_set_data (G_OBJECT (factory), "sb-full", GINT_TO_POINTER (full));
+  g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup), self);
   g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind), self);
 

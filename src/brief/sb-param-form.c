@@ -16,8 +16,8 @@
 
 /* With more inputs than this, the optional ones after the first few go
  * under "More Options". */
-#define MAX_VISIBLE_ROWS   8
-#define FIRST_OPTIONAL     5
+#define MAX_VISIBLE_ROWS   12
+#define FIRST_OPTIONAL     8
 #define SPIN_UNBOUNDED     1e9
 
 typedef enum
@@ -844,6 +844,22 @@ kind_for (SbModelParam *param)
     }
 }
 
+/* Referenced enums are titled by their class name ("height"): start
+ * with a capital like every other row.  Required inputs end in " *". */
+static char *
+display_title (SbModelParam *param)
+{
+  g_autofree char *title = g_strdup (param->title);
+
+  if (g_ascii_islower (title[0]))
+    title[0] = g_ascii_toupper (title[0]);
+  for (char *p = title; *p; p++)
+    if (*p == '_')
+      *p = ' ';
+
+  return param->required ? g_strdup_printf ("%s *", title) : g_steal_pointer (&title);
+}
+
 static Field *
 build_field (SbModelParam *param)
 {
@@ -851,7 +867,7 @@ build_field (SbModelParam *param)
 
   field->param = sb_model_param_ref (param);
   field->kind = kind_for (param);
-  field->title = param->required ? g_strdup_printf ("%s *", param->title) : g_strdup (param->title);
+  field->title = display_title (param);
   if (param->description != NULL && *param->description != '\0')
     field->subtitle = g_strstrip (g_strdup (param->description));
 

@@ -256,7 +256,7 @@ test_param_form_every_model (void)
       if (expander)
         with_expander++;
       /* Only long forms fold inputs away. */
-      g_assert_true (!expander || params->len > 8);
+      g_assert_true (!expander || params->len > 12);
 
       if (!sb_param_form_build_input (form, &input, &errors))
         {
