@@ -1,0 +1,459 @@
+/* test-make-video.c
+ *
+ * Copyright 2026 The Storyboard authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * "Make Video…" in the image viewer, against the fake providers over
+ * loopback: an imported image goes to an image-to-video model as a data URI
+ * in ONE prediction, and the video lands in the library linked to it, with
+ * its duration and a poster.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <stdlib.h>
+
+#include "sb-application.h"
+#include "sb-gallery-page.h"
+#include "sb-make-video-dialog.h"
+#include "sb-media-viewer.h"
+#include "sb-window.h"
+
+static char *fake_path;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition   condition,
+          gpointer    data,
+          const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+typedef struct
+{
+  gboolean  done;
+  gpointer  result;
+  GError   *error;
+} Wait;
+
+static gboolean
+done (gpointer data)
+{
+  return ((Wait *) data)->done;
+}
+
+static gboolean
+library_ready (gpointer data)
+{
+  return sb_application_get_library (data) != NULL ||
+         sb_application_get_library_error (data) != NULL;
+}
+
+static gboolean
+gallery_has_one (gpointer data)
+{
+  GListModel *model = sb_gallery_page_get_model (data);
+
+  return model != NULL && g_list_model_get_n_items (model) == 1;
+}
+
+static gboolean
+item_loaded (gpointer data)
+{
+  return sb_media_item_get_loaded (data);
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return GTK_WINDOW (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+viewer_loaded (gpointer data)
+{
+  GtkWindow *viewer = find_toplevel (SB_TYPE_MEDIA_VIEWER);
+
+  return viewer != NULL && sb_media_viewer_is_loaded (SB_MEDIA_VIEWER (viewer));
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  GtkWindow *dialog = find_toplevel (SB_TYPE_MAKE_VIDEO_DIALOG);
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+button_usable (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_is_sensitive (data);
+}
+
+/* The models are listed, the form is built with the image filled in, and
+ * the key has been looked up: Make Video can be pressed. */
+static gboolean
+dialog_ready (gpointer data)
+{
+  SbMakeVideoDialog *dialog = data;
+  SbModelPicker *picker = sb_make_video_dialog_get_model_picker (dialog);
+  SbParamForm *form = sb_make_video_dialog_get_param_form (dialog);
+  GtkWidget *button = find_action_button (GTK_WIDGET (dialog), "make-video.submit");
+  g_autoptr(GHashTable) files = NULL;
+
+  if (g_list_model_get_n_items (sb_model_picker_get_models (picker)) == 0 || form == NULL ||
+      button == NULL || !button_usable (button))
+    return FALSE;
+
+  files = sb_param_form_get_file_inputs (form);
+  return files != NULL && g_hash_table_size (files) > 0;
+}
+
+static gboolean
+job_finished (gpointer data)
+{
+  SbGenerationJob *job = sb_make_video_dialog_get_job (data);
+
+  return job != NULL && sb_job_status_is_terminal (sb_generation_job_get_status (job));
+}
+
+static void
+media_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = sb_library_get_media_finish (SB_LIBRARY (object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+thumbnail_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = sb_library_load_thumbnail_finish (SB_LIBRARY (object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static JsonNode *
+fetch_json (const char *url,
+            gboolean    with_token)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (with_token)
+    soup_message_headers_append (soup_message_get_request_headers (message),
+                                 "Authorization", "Bearer test-token");
+  body = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                             g_bytes_get_size (body), &error));
+  g_assert_no_error (error);
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+count_requests (const char *url,
+                guint      *out_creates,
+                guint      *out_uploads)
+{
+  g_autofree char *log_url = g_strconcat (url, "/_fake/requests", NULL);
+  g_autoptr(JsonNode) root = fetch_json (log_url, FALSE);
+  JsonArray *entries = JSON_NODE_HOLDS_ARRAY (root)
+                       ? json_node_get_array (root)
+                       : json_object_get_array_member (json_node_get_object (root), "requests");
+
+  *out_creates = 0;
+  *out_uploads = 0;
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      const char *method = json_object_get_string_member_with_default (entry, "method", "");
+      const char *path = json_object_get_string_member_with_default (entry, "path", "");
+
+      if (g_str_equal (method, "POST") && g_str_has_suffix (path, "/predictions"))
+        (*out_creates)++;
+      if (g_str_equal (method, "POST") && g_str_has_suffix (path, "/files"))
+        (*out_uploads)++;
+    }
+}
+
+/* The app notifies when a batch ends while its window is not focused, as
+ * under Xvfb without a window manager.  Owning org.gtk.Notifications on the
+ * test's session bus makes GIO pick its GTK backend, which sends without
+ * waiting for an answer, instead of failing (a warning) with no
+ * notification daemon. */
+static void
+own_notifications_name (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.gtk.Notifications", 4 /* DO_NOT_QUEUE */),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_make_video_from_image (void)
+{
+  g_autoptr(GSubprocess) fake = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *api_url = NULL;
+  g_autofree char *prediction_url = NULL;
+  g_autoptr(SbApplication) app = NULL;
+  g_autoptr(SbMediaItem) image = NULL;
+  g_autoptr(SbMediaItem) video = NULL;
+  g_autoptr(GBytes) poster = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(JsonNode) prediction = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  SbGenerationJob *job;
+  SbParamForm *form;
+  GtkWindow *viewer;
+  SbMakeVideoDialog *dialog;
+  GtkWidget *button;
+  JsonObject *input;
+  const char *url;
+  const char *image_uri;
+  const char *image_input;
+  SbWindow *window;
+  SbGalleryPage *page;
+  SbLibrary *library;
+  gint64 image_id;
+  guint creates, uploads;
+  Wait wait = { 0 };
+
+  fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                           fake_path, "--prediction-seconds", "1", "--video-seconds", "1", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  url = line + strlen ("listening on ");
+  api_url = g_strconcat (url, "/v1", NULL);
+  g_setenv ("STORYBOARD_REPLICATE_BASE_URL", api_url, TRUE);
+  g_setenv ("REPLICATE_API_TOKEN", "test-token", TRUE);
+  g_setenv ("STORYBOARD_BACKOFF_SCALE", "0.05", TRUE);
+
+  own_notifications_name ();
+
+  app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  wait_for (library_ready, app, "the app's library");
+  library = sb_application_get_library (app);
+  g_assert_nonnull (library);
+  g_application_activate (G_APPLICATION (app));
+  window = SB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+
+  /* Import an image and open it in the viewer. */
+  page = SB_GALLERY_PAGE (sb_window_get_gallery (window));
+  file = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "images", "red.png", NULL));
+  sb_window_import_files (window, &file, 1);
+  wait_for (gallery_has_one, page, "the imported image");
+  image = g_list_model_get_item (sb_gallery_page_get_model (page), 0);
+  wait_for (item_loaded, image, "the image's row");
+  image_id = sb_media_item_get_id (image);
+  g_assert_cmpint (image_id, >, 0);
+  g_assert_cmpint (sb_media_item_get_kind (image), ==, SB_MEDIA_KIND_IMAGE);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "gallery.open", "x", image_id));
+  wait_for (viewer_loaded, NULL, "the viewer");
+  viewer = find_toplevel (SB_TYPE_MEDIA_VIEWER);
+
+  /* The header bar offers Make Video… for an image. */
+  button = find_action_button (GTK_WIDGET (viewer), "viewer.make-video");
+  g_assert_nonnull (button);
+  wait_for (button_usable, button, "the Make Video… button");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.make-video", NULL));
+  wait_for (dialog_shown, NULL, "the Make Video dialog");
+  dialog = SB_MAKE_VIDEO_DIALOG (find_toplevel (SB_TYPE_MAKE_VIDEO_DIALOG));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == viewer);
+
+  /* The fake's image-to-video collection is listed; the first model takes
+   * the image as first_frame_image, which the form has filled in. */
+  wait_for (dialog_ready, dialog, "the models and the form");
+  form = sb_make_video_dialog_get_param_form (dialog);
+  g_assert_cmpstr (sb_model_picker_get_selected_id (sb_make_video_dialog_get_model_picker (dialog)),
+                   ==, "minimax/video-01");
+  {
+    g_autoptr(GHashTable) files = sb_param_form_get_file_inputs (form);
+
+    g_assert_cmpuint (g_hash_table_size (files), ==, 1);
+    g_assert_true (g_hash_table_contains (files, "first_frame_image"));
+    image_input = "first_frame_image";
+  }
+
+  /* An imported image has no prompt, and this model needs one: nothing is
+   * sent, and the prompt says why. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "make-video.submit", NULL));
+  g_assert_nonnull (sb_param_form_get_error (form, "prompt"));
+  g_assert_null (sb_make_video_dialog_get_job (dialog));
+
+  g_assert_true (sb_param_form_set_value_text (form, "prompt", "the red square slowly zooms in"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "make-video.submit", NULL));
+  wait_for (job_finished, dialog, "the video job to finish");
+  job = sb_make_video_dialog_get_job (dialog);
+  if (sb_generation_job_get_status (job) != SB_JOB_SUCCEEDED)
+    g_error ("The video job ended %s: %s", sb_job_status_to_string (sb_generation_job_get_status (job)),
+             sb_generation_job_get_last_error (job));
+  g_assert_cmpint (sb_generation_job_get_kind (job), ==, SB_MEDIA_KIND_VIDEO);
+  g_assert_cmpint (sb_generation_job_get_source_media_id (job), ==, image_id);
+  g_assert_cmpint (sb_generation_job_get_media_id (job), >, 0);
+
+  /* What the user sees: done, and a way to the Videos page. */
+  button = find_action_button (GTK_WIDGET (dialog), "make-video.open-videos");
+  g_assert_nonnull (button);
+  wait_for (button_usable, button, "the Open Videos button");
+  g_assert_cmpstr (sb_make_video_dialog_get_status (dialog), !=, "");
+
+  /* The video row: made from the image, with a duration and a poster. */
+  sb_library_get_media_async (library, sb_generation_job_get_media_id (job), NULL, media_cb, &wait);
+  wait_for (done, &wait, "the video's row");
+  g_assert_no_error (wait.error);
+  video = wait.result;
+  g_assert_cmpint (sb_media_item_get_kind (video), ==, SB_MEDIA_KIND_VIDEO);
+  g_assert_cmpint (sb_media_item_get_source_media_id (video), ==, image_id);
+  g_assert_cmpfloat (sb_media_item_get_duration (video), >, 0.0);
+  g_assert_cmpstr (sb_media_item_get_prompt (video), ==, "the red square slowly zooms in");
+  g_assert_cmpstr (sb_media_item_get_model (video), ==, "minimax/video-01");
+
+  wait = (Wait) { 0 };
+  sb_library_load_thumbnail_async (library, sb_media_item_get_id (video), NULL, thumbnail_cb, &wait);
+  wait_for (done, &wait, "the video's poster");
+  g_assert_no_error (wait.error);
+  poster = wait.result;
+  g_assert_nonnull (poster);
+  g_assert_cmpuint (g_bytes_get_size (poster), >, 8);
+  g_assert_cmpmem (g_bytes_get_data (poster, NULL), 4, "\x89PNG", 4);
+
+  /* Exactly one prediction, with the image inline as a data URI. */
+  count_requests (url, &creates, &uploads);
+  g_assert_cmpuint (creates, ==, 1);
+  g_assert_cmpuint (uploads, ==, 0);
+  g_assert_nonnull (sb_generation_job_get_prediction_id (job));
+  prediction_url = g_strdup_printf ("%s/predictions/%s", api_url, sb_generation_job_get_prediction_id (job));
+  prediction = fetch_json (prediction_url, TRUE);
+  input = json_object_get_object_member (json_node_get_object (prediction), "input");
+  g_assert_nonnull (input);
+  image_uri = json_object_get_string_member_with_default (input, image_input, "");
+  g_assert_true (g_str_has_prefix (image_uri, "data:image/png;base64,"));
+  g_assert_cmpstr (json_object_get_string_member_with_default (input, "prompt", ""), ==,
+                   "the red square slowly zooms in");
+
+  /* Open Videos: the main window shows the Videos page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "make-video.open-videos", NULL));
+  {
+    GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
+
+    g_assert_nonnull (stack);
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "videos");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (viewer));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_quit (G_APPLICATION (app));
+  sb_library_close (library);
+  g_subprocess_force_exit (fake);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("sb-make-video-test-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  int status;
+
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  if (argc < 2)
+    {
+      g_printerr ("usage: %s PATH-TO-sb-fake-providers\n", argv[0]);
+      return 1;
+    }
+  fake_path = argv[1];
+
+  g_test_add_func ("/sb/ui/make-video/from-image", test_make_video_from_image);
+
+  status = g_test_run ();
+
+  if (!g_test_failed ())
+    {
+      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
+
+      if (system (rm) != 0)
+        g_printerr ("could not remove %s\n", home);
+    }
+
+  return status;
+}
