@@ -980,6 +980,29 @@ body_read_cb (GObject      *object,
   g_clear_object (&data->stream);
   status = soup_message_get_status (data->msg);
 
+  /* A connection closed before Content-Length bytes arrived is a cut
+   * answer, not a short one: never hand half a file back as a success.
+   * (A content-encoded body is decoded, so its length differs.) */
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      SoupMessageHeaders *headers = soup_message_get_response_headers (data->msg);
+      goffset expected = soup_message_headers_get_content_length (headers);
+
+      if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+          soup_message_headers_get_one (headers, "Content-Encoding") == NULL &&
+          expected > 0 && (goffset) data->buffer->len < expected)
+        {
+          g_autoptr(GError) cut = NULL;
+
+          cut = g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                             "The answer was cut short (%u of %" G_GOFFSET_FORMAT " bytes)",
+                             data->buffer->len, expected);
+          g_byte_array_set_size (data->buffer, 0);
+          attempt_failed (task, cut, 0, NULL);
+          return;
+        }
+    }
+
   {
     g_autoptr(GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&data->buffer));
 

@@ -425,7 +425,8 @@ sb_provider_error_new_from_transport (SbProviderKind  kind,
            g_error_matches (transport_error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
            g_error_matches (transport_error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED))
     code = SB_PROVIDER_ERROR_OFFLINE;
-  else if (transport_error->domain == SOUP_SESSION_ERROR)
+  else if (transport_error->domain == SOUP_SESSION_ERROR ||
+           g_error_matches (transport_error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
     code = SB_PROVIDER_ERROR_BAD_RESPONSE;
   else
     code = SB_PROVIDER_ERROR_SERVER;

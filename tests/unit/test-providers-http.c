@@ -284,6 +284,70 @@ test_replicate_run_and_download (void)
   g_assert_true (saw_file);
 }
 
+/* A download cut short (the server sends fewer bytes than Content-Length
+ * and hangs up) is retried, and when it stays short it fails: nothing
+ * partial is ever handed back. */
+static void
+check_truncated_download (const char *marker,
+                          const char *run_fault,
+                          gboolean    recovers)
+{
+  RetryLog log = { 0 };
+  g_autoptr(SbHttp) http = new_http (&log);
+  g_autoptr(SbReplicateClient) client = sb_replicate_client_new (http);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbPrediction) created = NULL;
+  g_autoptr(SbPrediction) done = NULL;
+  g_autoptr(SbDownload) download = NULL;
+  g_autofree char *prompt = g_strdup_printf ("a harbour at night %s", marker);
+  guint downloads = 0;
+  g_autoptr(GPtrArray) entries = NULL;
+
+  fake_reset ();
+  sb_replicate_client_set_api_key (client, KEY);
+  created = create_prediction (client, prompt, &error);
+  g_assert_no_error (error);
+  sb_replicate_client_wait_prediction_async (client, created, 60, NULL, store_result_cb, &result);
+  done = sb_replicate_client_wait_prediction_finish (client, run_until (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  if (run_fault != NULL)
+    fake_add_fault (run_fault);
+  sb_replicate_client_download_output_async (client, done->outputs[0], 50 * 1024 * 1024, NULL, store_result_cb, &result);
+  download = sb_replicate_client_download_output_finish (client, run_until (&result), &error);
+
+  entries = fake_requests (NULL);
+  for (guint i = 0; i < entries->len; i++)
+    if (g_str_has_prefix (json_object_get_string_member_with_default (g_ptr_array_index (entries, i), "path", ""), "/files/"))
+      downloads++;
+
+  if (recovers)
+    {
+      g_assert_no_error (error);
+      g_assert_nonnull (download);
+      g_assert_true (g_str_has_prefix (download->mime_type, "image/"));
+      g_assert_cmpuint (downloads, ==, 2);
+    }
+  else
+    {
+      g_assert_null (download);
+      g_assert_nonnull (error);
+      g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+      g_assert_cmpuint (downloads, >, 1);
+    }
+}
+
+static void
+test_replicate_truncated_download (void)
+{
+  /* Always cut: an error, never half an image. */
+  check_truncated_download ("[fake:truncate]", NULL, FALSE);
+  /* Cut once, then whole: the retry gets it. */
+  check_truncated_download ("", "files:truncate:1", TRUE);
+}
+
 static void
 test_replicate_sync_mode (void)
 {
@@ -967,6 +1031,7 @@ main (int   argc,
   g_test_add_func ("/sb/providers/http/replicate/catalogue", test_replicate_catalogue);
   g_test_add_func ("/sb/providers/http/replicate/run-and-download", test_replicate_run_and_download);
   g_test_add_func ("/sb/providers/http/replicate/sync-mode", test_replicate_sync_mode);
+  g_test_add_func ("/sb/providers/http/replicate/truncated-download", test_replicate_truncated_download);
   g_test_add_func ("/sb/providers/http/replicate/429-hint", test_replicate_429_hint);
   g_test_add_func ("/sb/providers/http/replicate/429-retry-after", test_replicate_429_retry_after);
   g_test_add_func ("/sb/providers/http/replicate/429-bare", test_replicate_429_bare);
