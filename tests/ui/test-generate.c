@@ -379,6 +379,12 @@ test_generate_all (void)
   g_assert_true (sb_brief_editor_is_generating (editor));
 
   wait_for (batch_finished, editor, "the batch to finish");
+  {
+    SbSceneRow *failing = sb_brief_editor_get_scene_row (editor, FAIL_SCENE);
+
+    if (failing != NULL && sb_scene_row_get_job (failing) != NULL)
+      g_test_message ("failing scene's input: %s", sb_generation_job_get_input (sb_scene_row_get_job (failing)));
+  }
   g_assert_cmpstr (sb_brief_editor_get_batch_message (editor), ==, "5 images ready, 1 failed");
   wait_for (cards_settled, editor, "every scene card's end state");
 
