@@ -1076,16 +1076,15 @@ variant_loaded (Variants    *variants,
 }
 
 static void
-on_variant_loaded (SbMediaItem *item,
-                   GParamSpec  *pspec,
-                   Variants    *variants)
+variant_got_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  if (!sb_media_item_get_loaded (item))
-    return;
+  Variants *variants = user_data;
+  g_autoptr(SbMediaItem) item = sb_library_get_media_finish (SB_LIBRARY (object), result, NULL);
 
-  g_signal_handlers_disconnect_by_func (item, on_variant_loaded, variants);
-  variant_loaded (variants, item);
-  g_object_unref (item);
+  if (item != NULL)
+    variant_loaded (variants, item);
   if (--variants->waiting == 0)
     variants_show (variants);
 }
@@ -1119,8 +1118,11 @@ media_listed_cb (GObject      *object,
         }
       else
         {
+          /* Rows of a list are read lazily: read this one now. */
           variants->waiting++;
-          g_signal_connect (item, "notify::loaded", G_CALLBACK (on_variant_loaded), variants);
+          sb_library_get_media_async (SB_LIBRARY (object), sb_media_item_get_id (item),
+                                      variants->self->cancellable, variant_got_cb, variants);
+          g_object_unref (item);
         }
     }
 

@@ -262,7 +262,7 @@ variants_shown (gpointer data)
     if (GTK_IS_BUTTON (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child))))
       n++;
 
-  return n >= 3;
+  return n >= 2;
 }
 
 typedef struct
