@@ -279,6 +279,12 @@ chosen (gpointer data)
   return sb_scene_get_chosen_media_id (wait->scene) == wait->media_id;
 }
 
+static gboolean
+media_item_loaded (gpointer data)
+{
+  return sb_media_item_get_loaded (data);
+}
+
 static GListModel *
 list_brief_media (SbLibrary *library,
                   gint64     brief_id)
@@ -485,7 +491,9 @@ test_generate_all (void)
       {
         g_autoptr(SbMediaItem) item = g_list_model_get_item (media, i);
 
-        if (sb_media_item_get_loaded (item) && sb_media_item_get_scene_id (item) == scene_ids[0] &&
+        /* The list reads its rows lazily. */
+        wait_for (media_item_loaded, item, "a media row");
+        if (sb_media_item_get_scene_id (item) == scene_ids[0] &&
             sb_media_item_get_id (item) != first)
           choice.media_id = sb_media_item_get_id (item);
       }
