@@ -586,7 +586,18 @@ static void
 on_queue_job_changed (SbBriefEditor   *self,
                       SbGenerationJob *job)
 {
+  GHashTable *fields;
+
   track_job (self, job);
+
+  /* A request of this brief refused by the model: each message goes next
+   * to its field in the form. */
+  fields = sb_generation_job_get_field_errors (job);
+  if (self->form != NULL && fields != NULL && g_hash_table_size (fields) > 0 &&
+      sb_generation_job_get_status (job) == SB_JOB_FAILED &&
+      self->revision != NULL &&
+      sb_generation_job_get_revision_id (job) == sb_brief_revision_get_id (self->revision))
+    sb_param_form_show_errors (self->form, fields);
 }
 
 static void

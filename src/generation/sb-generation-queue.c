@@ -499,6 +499,10 @@ static void
 finish_failed (Run          *run,
                const GError *error)
 {
+  /* A refused input keeps its per-field messages for the form. */
+  if (g_error_matches (error, SB_PROVIDER_ERROR, SB_PROVIDER_ERROR_INVALID_INPUT))
+    sb_generation_job_set_field_errors (run->job, sb_provider_error_get_fields (error));
+
   finish_run (run, run->cancel_requested ? SB_JOB_CANCELED : SB_JOB_FAILED, error->message, TRUE);
 }
 

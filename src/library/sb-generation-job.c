@@ -27,6 +27,7 @@ struct _SbGenerationJob
   GDateTime   *created_at;
   GDateTime   *started_at;
   GDateTime   *completed_at;
+  GHashTable  *field_errors;
 
   gint64       id;
   gint64       brief_id;
@@ -202,6 +203,8 @@ sb_generation_job_finalize (GObject *object)
   g_clear_pointer (&self->created_at, g_date_time_unref);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_pointer (&self->completed_at, g_date_time_unref);
+
+  g_clear_pointer (&self->field_errors, g_hash_table_unref);
 
   G_OBJECT_CLASS (sb_generation_job_parent_class)->finalize (object);
 }
@@ -833,4 +836,27 @@ sb_generation_job_set_links (SbGenerationJob *self,
   set_link (self, &self->revision_id, PROP_REVISION_ID, revision_id);
   set_link (self, &self->scene_id, PROP_SCENE_ID, scene_id);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* What the provider said of each input when it refused the request (a 422:
+ * input name -> message), kept for this run only, so a form can show each
+ * message next to its field.  NULL when there is none. */
+GHashTable *
+sb_generation_job_get_field_errors (SbGenerationJob *self)
+{
+  g_return_val_if_fail (SB_IS_GENERATION_JOB (self), NULL);
+
+  return self->field_errors;
+}
+
+void
+sb_generation_job_set_field_errors (SbGenerationJob *self,
+                                    GHashTable      *field_errors)
+{
+  g_return_if_fail (SB_IS_GENERATION_JOB (self));
+
+  if (field_errors != NULL)
+    g_hash_table_ref (field_errors);
+  g_clear_pointer (&self->field_errors, g_hash_table_unref);
+  self->field_errors = field_errors;
 }

@@ -105,4 +105,9 @@ gint64           sb_generation_job_get_media_id        (SbGenerationJob *self);
 void             sb_generation_job_set_media_id        (SbGenerationJob *self,
                                                         gint64           media_id);
 
+/* Not stored: the per-input messages of a refused request (name -> text). */
+GHashTable      *sb_generation_job_get_field_errors    (SbGenerationJob *self);
+void             sb_generation_job_set_field_errors    (SbGenerationJob *self,
+                                                        GHashTable      *field_errors);
+
 G_END_DECLS

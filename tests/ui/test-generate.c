@@ -285,6 +285,12 @@ media_item_loaded (gpointer data)
   return sb_media_item_get_loaded (data);
 }
 
+static gboolean
+num_outputs_error_shown (gpointer data)
+{
+  return sb_param_form_get_error (data, "num_outputs") != NULL;
+}
+
 static GListModel *
 list_brief_media (SbLibrary *library,
                   gint64     brief_id)
@@ -515,6 +521,22 @@ test_generate_all (void)
 
       g_assert_cmpint (sb_scene_get_chosen_media_id (again), ==, choice.media_id);
     }
+  }
+
+  /* The model refuses an input (a 422): its message goes next to the
+   * field in the form. */
+  {
+    g_autoptr(SbScene) scene = g_list_model_get_item (scenes, 1);
+    SbParamForm *form = sb_brief_editor_get_param_form (editor);
+
+    g_assert_nonnull (form);
+    g_assert_null (sb_param_form_get_error (form, "num_outputs"));
+    sb_scene_set_generation_prompt (scene, "a lighthouse, shot 2 [fake:422]");
+    gtk_widget_activate_action (GTK_WIDGET (editor), "editor.scene-edited", "(us)",
+                                1u, "generation-prompt");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.generate-scene", "(uu)", 1u, 1u));
+    wait_for (num_outputs_error_shown, form, "the refused field's message");
+    g_assert_nonnull (strstr (sb_param_form_get_error (form, "num_outputs"), "less than or equal to 4"));
   }
 
   if (g_getenv ("SB_TEST_SHOTS") != NULL)
