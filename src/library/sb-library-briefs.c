@@ -353,17 +353,6 @@ brief_fill_from_row (SbBrief        *brief,
 
 /* Worker side */
 
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
 /* For the NOT NULL DEFAULT '' columns. */
 static void
 bind_text_or_empty (sqlite3_stmt *stmt,
@@ -371,24 +360,6 @@ bind_text_or_empty (sqlite3_stmt *stmt,
                     const char   *text)
 {
   sqlite3_bind_text (stmt, index, text ? text : "", -1, SQLITE_TRANSIENT);
-}
-
-static void
-bind_id_or_null (sqlite3_stmt *stmt,
-                 int           index,
-                 gint64        id)
-{
-  if (id > 0)
-    sqlite3_bind_int64 (stmt, index, id);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static char *
-column_dup_text (sqlite3_stmt *stmt,
-                 int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
 static gboolean
@@ -493,9 +464,9 @@ bind_scene (sqlite3_stmt   *stmt,
   bind_text_or_empty (stmt, 3, scene->title);
   bind_text_or_empty (stmt, 4, scene->description);
   sqlite3_bind_double (stmt, 5, scene->duration);
-  bind_text_or_null (stmt, 6, scene->shot_notes);
-  bind_text_or_null (stmt, 7, scene->generation_prompt);
-  bind_id_or_null (stmt, 8, scene->chosen_media_id);
+  sb_db_bind_text_or_null (stmt, 6, scene->shot_notes);
+  sb_db_bind_text_or_null (stmt, 7, scene->generation_prompt);
+  sb_db_bind_id_or_null (stmt, 8, scene->chosen_media_id);
 }
 
 /* Inside a write transaction: makes the scenes of revision @row->id exactly
@@ -600,11 +571,11 @@ insert_revision (SbLibrary    *self,
 
   sqlite3_bind_int64 (stmt, 1, row->brief_id);
   sqlite3_bind_int (stmt, 2, row->number);
-  bind_id_or_null (stmt, 3, row->parent_id);
-  bind_text_or_null (stmt, 4, row->instruction);
+  sb_db_bind_id_or_null (stmt, 3, row->parent_id);
+  sb_db_bind_text_or_null (stmt, 4, row->instruction);
   sqlite3_bind_text (stmt, 5, content, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 6, row->provider);
-  bind_text_or_null (stmt, 7, row->model);
+  sb_db_bind_text_or_null (stmt, 6, row->provider);
+  sb_db_bind_text_or_null (stmt, 7, row->model);
   sqlite3_bind_int64 (stmt, 8, row->created_at);
   if (!sb_library_step_done (self, stmt, error))
     return FALSE;
@@ -636,7 +607,7 @@ touch_brief (SbLibrary          *self,
 
   sqlite3_bind_int64 (stmt, 1, brief_id);
   sqlite3_bind_int64 (stmt, 2, now);
-  bind_text_or_null (stmt, 3, revision->title);
+  sb_db_bind_text_or_null (stmt, 3, revision->title);
   sqlite3_bind_int (stmt, 4, revision->number);
 
   return sb_library_step_done (self, stmt, error);
@@ -662,13 +633,13 @@ brief_row_from_statement (sqlite3_stmt *stmt)
   BriefRow *row = g_new0 (BriefRow, 1);
 
   row->id = sqlite3_column_int64 (stmt, 0);
-  row->title = column_dup_text (stmt, 1);
-  row->prompt = column_dup_text (stmt, 2);
-  row->platform = column_dup_text (stmt, 3);
-  row->category = column_dup_text (stmt, 4);
+  row->title = sb_db_column_dup_text (stmt, 1);
+  row->prompt = sb_db_column_dup_text (stmt, 2);
+  row->platform = sb_db_column_dup_text (stmt, 3);
+  row->category = sb_db_column_dup_text (stmt, 4);
   row->target_duration = sqlite3_column_double (stmt, 5);
-  row->provider = column_dup_text (stmt, 6);
-  row->model = column_dup_text (stmt, 7);
+  row->provider = sb_db_column_dup_text (stmt, 6);
+  row->model = sb_db_column_dup_text (stmt, 7);
   row->reference_media_id = sqlite3_column_int64 (stmt, 8);
   row->created_at = sqlite3_column_int64 (stmt, 9);
   row->updated_at = sqlite3_column_int64 (stmt, 10);
@@ -686,10 +657,10 @@ revision_row_from_statement (sqlite3_stmt *stmt)
   row->brief_id = sqlite3_column_int64 (stmt, 1);
   row->number = sqlite3_column_int (stmt, 2);
   row->parent_id = sqlite3_column_int64 (stmt, 3);
-  row->instruction = column_dup_text (stmt, 4);
+  row->instruction = sb_db_column_dup_text (stmt, 4);
   revision_content_from_string (row, (const char *) sqlite3_column_text (stmt, 5));
-  row->provider = column_dup_text (stmt, 6);
-  row->model = column_dup_text (stmt, 7);
+  row->provider = sb_db_column_dup_text (stmt, 6);
+  row->model = sb_db_column_dup_text (stmt, 7);
   row->created_at = sqlite3_column_int64 (stmt, 8);
 
   return row;
@@ -717,11 +688,11 @@ read_scenes (SbLibrary    *self,
       SceneRow *scene = g_new0 (SceneRow, 1);
 
       scene->id = sqlite3_column_int64 (stmt, 0);
-      scene->title = column_dup_text (stmt, 1);
-      scene->description = column_dup_text (stmt, 2);
+      scene->title = sb_db_column_dup_text (stmt, 1);
+      scene->description = sb_db_column_dup_text (stmt, 2);
       scene->duration = sqlite3_column_double (stmt, 3);
-      scene->shot_notes = column_dup_text (stmt, 4);
-      scene->generation_prompt = column_dup_text (stmt, 5);
+      scene->shot_notes = sb_db_column_dup_text (stmt, 4);
+      scene->generation_prompt = sb_db_column_dup_text (stmt, 5);
       scene->chosen_media_id = sqlite3_column_int64 (stmt, 6);
       g_ptr_array_add (row->scenes, scene);
     }
@@ -814,12 +785,12 @@ create_run (SbLibrary    *self,
 
   bind_text_or_empty (stmt, 1, brief->title);
   bind_text_or_empty (stmt, 2, brief->prompt);
-  bind_text_or_null (stmt, 3, brief->platform);
-  bind_text_or_null (stmt, 4, brief->category);
+  sb_db_bind_text_or_null (stmt, 3, brief->platform);
+  sb_db_bind_text_or_null (stmt, 4, brief->category);
   sqlite3_bind_double (stmt, 5, brief->target_duration);
-  bind_text_or_null (stmt, 6, brief->provider);
-  bind_text_or_null (stmt, 7, brief->model);
-  bind_id_or_null (stmt, 8, brief->reference_media_id);
+  sb_db_bind_text_or_null (stmt, 6, brief->provider);
+  sb_db_bind_text_or_null (stmt, 7, brief->model);
+  sb_db_bind_id_or_null (stmt, 8, brief->reference_media_id);
   sqlite3_bind_int64 (stmt, 9, now);
   if (!sb_library_step_done (self, stmt, error))
     goto failed;
@@ -967,12 +938,12 @@ save_brief_run (SbLibrary    *self,
   sqlite3_bind_int64 (stmt, 1, row->id);
   bind_text_or_empty (stmt, 2, row->title);
   bind_text_or_empty (stmt, 3, row->prompt);
-  bind_text_or_null (stmt, 4, row->platform);
-  bind_text_or_null (stmt, 5, row->category);
+  sb_db_bind_text_or_null (stmt, 4, row->platform);
+  sb_db_bind_text_or_null (stmt, 5, row->category);
   sqlite3_bind_double (stmt, 6, row->target_duration);
-  bind_text_or_null (stmt, 7, row->provider);
-  bind_text_or_null (stmt, 8, row->model);
-  bind_id_or_null (stmt, 9, row->reference_media_id);
+  sb_db_bind_text_or_null (stmt, 7, row->provider);
+  sb_db_bind_text_or_null (stmt, 8, row->model);
+  sb_db_bind_id_or_null (stmt, 9, row->reference_media_id);
   sqlite3_bind_int64 (stmt, 10, row->updated_at);
 
   rc = sqlite3_step (stmt);

@@ -774,3 +774,32 @@ sb_library_test_map_sqlite_error (const char *code_name)
 
   g_return_val_if_reached (NULL);
 }
+
+void
+sb_db_bind_text_or_null (sqlite3_stmt *stmt,
+                         int           index,
+                         const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+void
+sb_db_bind_id_or_null (sqlite3_stmt *stmt,
+                       int           index,
+                       gint64        id)
+{
+  if (id > 0)
+    sqlite3_bind_int64 (stmt, index, id);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+char *
+sb_db_column_dup_text (sqlite3_stmt *stmt,
+                       int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}

@@ -49,4 +49,15 @@ gboolean  sb_db_set_error           (GError     **error,
                                      int          rc);
 void      sb_db_set_corrupt_error   (GError     **error);
 
+/* Binding and reading helpers shared by the worker's jobs. */
+void      sb_db_bind_text_or_null   (sqlite3_stmt *stmt,
+                                     int           index,
+                                     const char   *text);
+/* Binds @id, or NULL when it is 0 or less (no link). */
+void      sb_db_bind_id_or_null     (sqlite3_stmt *stmt,
+                                     int           index,
+                                     gint64        id);
+char     *sb_db_column_dup_text     (sqlite3_stmt *stmt,
+                                     int           column);
+
 G_END_DECLS

@@ -58,35 +58,6 @@ dup_id (gint64 id)
 }
 
 static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static void
-bind_int64_or_null (sqlite3_stmt *stmt,
-                    int           index,
-                    gint64        value)
-{
-  if (value > 0)
-    sqlite3_bind_int64 (stmt, index, value);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static char *
-column_dup_text (sqlite3_stmt *stmt,
-                 int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
-static void
 set_not_found_error (GError     **error,
                      const char  *message)
 {
@@ -190,21 +161,21 @@ job_row_new_from_statement (sqlite3_stmt *stmt)
   JobRow *row = g_new0 (JobRow, 1);
 
   row->id = sqlite3_column_int64 (stmt, 0);
-  row->batch_id = column_dup_text (stmt, 1);
+  row->batch_id = sb_db_column_dup_text (stmt, 1);
   row->kind = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "video") == 0
               ? SB_MEDIA_KIND_VIDEO : SB_MEDIA_KIND_IMAGE;
-  row->provider = column_dup_text (stmt, 3);
-  row->model = column_dup_text (stmt, 4);
-  row->model_version = column_dup_text (stmt, 5);
-  row->input = column_dup_text (stmt, 6);
+  row->provider = sb_db_column_dup_text (stmt, 3);
+  row->model = sb_db_column_dup_text (stmt, 4);
+  row->model_version = sb_db_column_dup_text (stmt, 5);
+  row->input = sb_db_column_dup_text (stmt, 6);
   row->brief_id = sqlite3_column_int64 (stmt, 7);
   row->revision_id = sqlite3_column_int64 (stmt, 8);
   row->scene_id = sqlite3_column_int64 (stmt, 9);
   row->source_media_id = sqlite3_column_int64 (stmt, 10);
-  row->prediction_id = column_dup_text (stmt, 11);
+  row->prediction_id = sb_db_column_dup_text (stmt, 11);
   row->status = sb_job_status_from_string ((const char *) sqlite3_column_text (stmt, 12));
   row->attempts = (guint) CLAMP (sqlite3_column_int64 (stmt, 13), 0, G_MAXUINT);
-  row->last_error = column_dup_text (stmt, 14);
+  row->last_error = sb_db_column_dup_text (stmt, 14);
   row->created_at = sqlite3_column_int64 (stmt, 15);
   row->started_at = sqlite3_column_int64 (stmt, 16);
   row->completed_at = sqlite3_column_int64 (stmt, 17);
@@ -277,24 +248,24 @@ add_job_run (SbLibrary    *self,
   /* Stored once, so that created-at is the same in the row and the object. */
   row->created_at = g_get_real_time ();
 
-  bind_text_or_null (stmt, 1, row->batch_id);
+  sb_db_bind_text_or_null (stmt, 1, row->batch_id);
   sqlite3_bind_text (stmt, 2, row->kind == SB_MEDIA_KIND_VIDEO ? "video" : "image", -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, row->provider ? row->provider : "replicate", -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 4, row->model);
-  bind_text_or_null (stmt, 5, row->model_version);
+  sb_db_bind_text_or_null (stmt, 4, row->model);
+  sb_db_bind_text_or_null (stmt, 5, row->model_version);
   sqlite3_bind_text (stmt, 6, row->input ? row->input : "{}", -1, SQLITE_STATIC);
-  bind_int64_or_null (stmt, 7, row->brief_id);
-  bind_int64_or_null (stmt, 8, row->revision_id);
-  bind_int64_or_null (stmt, 9, row->scene_id);
-  bind_int64_or_null (stmt, 10, row->source_media_id);
-  bind_text_or_null (stmt, 11, row->prediction_id);
+  sb_db_bind_id_or_null (stmt, 7, row->brief_id);
+  sb_db_bind_id_or_null (stmt, 8, row->revision_id);
+  sb_db_bind_id_or_null (stmt, 9, row->scene_id);
+  sb_db_bind_id_or_null (stmt, 10, row->source_media_id);
+  sb_db_bind_text_or_null (stmt, 11, row->prediction_id);
   sqlite3_bind_text (stmt, 12, sb_job_status_to_string (row->status), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 13, row->attempts);
-  bind_text_or_null (stmt, 14, row->last_error);
+  sb_db_bind_text_or_null (stmt, 14, row->last_error);
   sqlite3_bind_int64 (stmt, 15, row->created_at);
-  bind_int64_or_null (stmt, 16, row->started_at);
-  bind_int64_or_null (stmt, 17, row->completed_at);
-  bind_int64_or_null (stmt, 18, row->media_id);
+  sb_db_bind_id_or_null (stmt, 16, row->started_at);
+  sb_db_bind_id_or_null (stmt, 17, row->completed_at);
+  sb_db_bind_id_or_null (stmt, 18, row->media_id);
 
   if (!sb_library_step_done (self, stmt, &job->error))
     goto failed;
@@ -404,12 +375,12 @@ update_job_run (SbLibrary    *self,
 
   sqlite3_bind_int64 (stmt, 1, row->id);
   sqlite3_bind_text (stmt, 2, sb_job_status_to_string (row->status), -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 3, row->prediction_id);
+  sb_db_bind_text_or_null (stmt, 3, row->prediction_id);
   sqlite3_bind_int64 (stmt, 4, row->attempts);
-  bind_text_or_null (stmt, 5, row->last_error);
-  bind_int64_or_null (stmt, 6, row->started_at);
-  bind_int64_or_null (stmt, 7, row->completed_at);
-  bind_int64_or_null (stmt, 8, row->media_id);
+  sb_db_bind_text_or_null (stmt, 5, row->last_error);
+  sb_db_bind_id_or_null (stmt, 6, row->started_at);
+  sb_db_bind_id_or_null (stmt, 7, row->completed_at);
+  sb_db_bind_id_or_null (stmt, 8, row->media_id);
   sqlite3_bind_int64 (stmt, 9, g_get_real_time ());
 
   if (!sb_library_step_done (self, stmt, &job->error) ||
@@ -866,7 +837,7 @@ set_scene_media_run (SbLibrary    *self,
   if (stmt == NULL)
     goto failed;
   sqlite3_bind_int64 (stmt, 1, input->scene_id);
-  bind_int64_or_null (stmt, 2, input->media_id);
+  sb_db_bind_id_or_null (stmt, 2, input->media_id);
   if (!sb_library_step_done (self, stmt, &job->error))
     goto failed;
 
@@ -1032,7 +1003,7 @@ cache_get_run (SbLibrary    *self,
     }
 
   entry = g_new0 (CacheEntry, 1);
-  entry->json = column_dup_text (stmt, 0);
+  entry->json = sb_db_column_dup_text (stmt, 0);
   entry->fetched_at = sqlite3_column_int64 (stmt, 1);
   sqlite3_reset (stmt);
 

@@ -242,35 +242,6 @@ rollback (SbLibrary *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static void
-bind_id_or_null (sqlite3_stmt *stmt,
-                 int           index,
-                 gint64        id)
-{
-  if (id > 0)
-    sqlite3_bind_int64 (stmt, index, id);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static char *
-column_dup_text (sqlite3_stmt *stmt,
-                 int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
 /* @stmt is positioned on a row of MEDIA_SELECT_BY_ID. */
 static SbMediaRow *
 row_from_statement (sqlite3_stmt *stmt)
@@ -279,22 +250,22 @@ row_from_statement (sqlite3_stmt *stmt)
 
   row->id = sqlite3_column_int64 (stmt, 0);
   row->kind = sqlite3_column_int (stmt, 1);
-  row->mime_type = column_dup_text (stmt, 2);
+  row->mime_type = sb_db_column_dup_text (stmt, 2);
   row->width = sqlite3_column_int (stmt, 3);
   row->height = sqlite3_column_int (stmt, 4);
   row->duration = sqlite3_column_double (stmt, 5);
   row->byte_size = sqlite3_column_int64 (stmt, 6);
-  row->sha256 = column_dup_text (stmt, 7);
+  row->sha256 = sb_db_column_dup_text (stmt, 7);
   row->origin = sqlite3_column_int (stmt, 8);
-  row->filename = column_dup_text (stmt, 9);
+  row->filename = sb_db_column_dup_text (stmt, 9);
   row->created_at = sqlite3_column_int64 (stmt, 10);
   row->favourite = sqlite3_column_int (stmt, 11) != 0;
-  row->prompt = column_dup_text (stmt, 12);
-  row->model = column_dup_text (stmt, 13);
-  row->model_version = column_dup_text (stmt, 14);
-  row->parameters = column_dup_text (stmt, 15);
+  row->prompt = sb_db_column_dup_text (stmt, 12);
+  row->model = sb_db_column_dup_text (stmt, 13);
+  row->model_version = sb_db_column_dup_text (stmt, 14);
+  row->parameters = sb_db_column_dup_text (stmt, 15);
   row->seed = sqlite3_column_type (stmt, 16) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 16);
-  row->prediction_id = column_dup_text (stmt, 17);
+  row->prediction_id = sb_db_column_dup_text (stmt, 17);
   row->brief_id = sqlite3_column_int64 (stmt, 18);
   row->revision_id = sqlite3_column_int64 (stmt, 19);
   row->scene_id = sqlite3_column_int64 (stmt, 20);
@@ -919,18 +890,18 @@ store_media (SbLibrary         *self,
       sqlite3_bind_int64 (stmt, 6, g_bytes_get_size (data));
       sqlite3_bind_text (stmt, 7, sha256, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 8, row->origin);
-      bind_text_or_null (stmt, 9, row->filename);
-      bind_id_or_null (stmt, 10, row->brief_id);
-      bind_id_or_null (stmt, 11, row->revision_id);
-      bind_id_or_null (stmt, 12, row->scene_id);
-      bind_id_or_null (stmt, 13, row->source_media_id);
-      bind_text_or_null (stmt, 14, row->prompt);
-      bind_text_or_null (stmt, 15, row->model);
-      bind_text_or_null (stmt, 16, row->model_version);
-      bind_text_or_null (stmt, 17, row->parameters);
+      sb_db_bind_text_or_null (stmt, 9, row->filename);
+      sb_db_bind_id_or_null (stmt, 10, row->brief_id);
+      sb_db_bind_id_or_null (stmt, 11, row->revision_id);
+      sb_db_bind_id_or_null (stmt, 12, row->scene_id);
+      sb_db_bind_id_or_null (stmt, 13, row->source_media_id);
+      sb_db_bind_text_or_null (stmt, 14, row->prompt);
+      sb_db_bind_text_or_null (stmt, 15, row->model);
+      sb_db_bind_text_or_null (stmt, 16, row->model_version);
+      sb_db_bind_text_or_null (stmt, 17, row->parameters);
       if (row->seed >= 0)
         sqlite3_bind_int64 (stmt, 18, row->seed);
-      bind_text_or_null (stmt, 19, row->prediction_id);
+      sb_db_bind_text_or_null (stmt, 19, row->prediction_id);
       sqlite3_bind_int64 (stmt, 20, g_get_real_time ());
 
       if (!step_done (self, stmt, error))
