@@ -869,6 +869,60 @@ test_ollama (void)
   g_assert_cmpuint (n_ollama, ==, 2);
 }
 
+/* A request that gets no answer in time: a repeatable one is sent again,
+ * but one that may have made something at the provider (a prediction
+ * create) never is — that could pay twice. */
+static SbHttpResponse *
+send_slow (SbHttp           *http,
+           SbHttpRetryClass  retry_class,
+           const char       *fault,
+           GError          **error)
+{
+  g_autofree char *url = g_strconcat (base_url, "/v1/chat/completions", NULL);
+  g_autoptr(SbHttpRequest) request = sb_http_request_new (SB_PROVIDER_OPENAI, "POST", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  json_parser_load_from_data (parser, "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", -1, NULL);
+  sb_http_request_set_api_key (request, KEY);
+  sb_http_request_set_json (request, json_parser_get_root (parser));
+  sb_http_request_set_retry_class (request, retry_class);
+  sb_http_request_set_timeout (request, 1);
+  sb_http_request_add_header (request, "X-Fake-Fault", fault);
+
+  sb_http_send_async (http, request, NULL, store_result_cb, &result);
+  return sb_http_send_finish (http, run_until (&result), error);
+}
+
+static void
+test_timeout (void)
+{
+  RetryLog log = { 0 };
+  g_autoptr(SbHttp) http = new_http (&log);
+  g_autoptr(SbHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A create: one attempt, then TIMEOUT. */
+  fake_reset ();
+  response = send_slow (http, SB_HTTP_RETRY_CREATE, "slow=3", &error);
+  g_assert_null (response);
+  g_assert_error (error, SB_PROVIDER_ERROR, SB_PROVIDER_ERROR_TIMEOUT);
+  g_assert_cmpuint (sb_provider_error_get_attempts (error), ==, 1);
+  g_assert_cmpuint (log.retries, ==, 0);
+  g_assert_cmpuint (fake_count ("openai"), ==, 1);
+  g_clear_error (&error);
+
+  /* A repeatable request: the second attempt is answered. */
+  fake_reset ();
+  log = (RetryLog) { 0 };
+  response = send_slow (http, SB_HTTP_RETRY_REPEATABLE, "slow=3*1", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  g_assert_cmpuint (log.retries, ==, 1);
+  g_assert_cmpint (log.last_wait, ==, SB_RETRY_WAIT_BACKOFF);
+  g_assert_cmpuint (fake_count ("openai"), ==, 2);
+}
+
 static void
 test_fallback_chain (void)
 {
@@ -1058,6 +1112,7 @@ main (int   argc,
   g_test_add_func ("/sb/providers/http/openrouter/stream-error", test_openrouter_stream_error);
   g_test_add_func ("/sb/providers/http/openrouter/moderation", test_openrouter_moderation);
   g_test_add_func ("/sb/providers/http/ollama", test_ollama);
+  g_test_add_func ("/sb/providers/http/timeout", test_timeout);
   g_test_add_func ("/sb/providers/http/chain/fallback", test_fallback_chain);
   g_test_add_func ("/sb/providers/http/offline", test_offline);
   g_test_add_func ("/sb/providers/http/cancel", test_cancel);
