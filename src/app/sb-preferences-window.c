@@ -23,6 +23,7 @@ struct _SbPreferencesWindow
   AdwPreferencesGroup  *keyring_group;
   AdwPreferencesGroup  *images_group;
   AdwPreferencesGroup  *llm_group;
+  GtkSpinButton        *concurrency_spin;
 
   /* Borrowed: owned by the groups */
   GtkWidget            *rows[SB_PROVIDER_N_KINDS];
@@ -60,6 +61,7 @@ sb_preferences_window_class_init (SbPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, keyring_group);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, images_group);
   gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, llm_group);
+  gtk_widget_class_bind_template_child (widget_class, SbPreferencesWindow, concurrency_spin);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -90,6 +92,10 @@ sb_preferences_window_new (GtkWindow *parent,
                        "modal", parent != NULL,
                        NULL);
 
+  g_settings_bind (settings, "max-concurrent-predictions",
+                   gtk_spin_button_get_adjustment (self->concurrency_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+
   self->rows[SB_PROVIDER_REPLICATE] = sb_provider_row_new (SB_PROVIDER_REPLICATE, settings);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (self->rows[SB_PROVIDER_REPLICATE]), TRUE);
   adw_preferences_group_add (self->images_group, self->rows[SB_PROVIDER_REPLICATE]);
@@ -109,6 +115,14 @@ sb_preferences_window_new (GtkWindow *parent,
   gtk_widget_set_visible (GTK_WIDGET (self->keyring_group), !sb_secrets_keyring_is_available ());
 
   return GTK_WIDGET (self);
+}
+
+GtkSpinButton *
+sb_preferences_window_get_concurrency (SbPreferencesWindow *self)
+{
+  g_return_val_if_fail (SB_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return self->concurrency_spin;
 }
 
 GtkWidget *

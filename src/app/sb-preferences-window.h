@@ -23,4 +23,7 @@ GtkWidget *sb_preferences_window_new          (GtkWindow           *parent,
 GtkWidget *sb_preferences_window_get_provider (SbPreferencesWindow *self,
                                                SbProviderKind       kind);
 
+/* The "Predictions at once" control (for tests). */
+GtkSpinButton *sb_preferences_window_get_concurrency (SbPreferencesWindow *self);
+
 G_END_DECLS

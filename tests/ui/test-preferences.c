@@ -156,6 +156,12 @@ test_preferences_connection (void)
   g_assert_true (g_str_has_prefix (result, "Failed:"));
   g_assert_null (strstr (result, "bad-key"));
 
+  /* The batch concurrency is a preference the queue follows. */
+  g_assert_cmpuint (g_settings_get_uint (settings, "max-concurrent-predictions"), ==, 4);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (sb_preferences_window_get_concurrency (window)), ==, 4);
+  gtk_spin_button_set_value (sb_preferences_window_get_concurrency (window), 6);
+  g_assert_cmpuint (g_settings_get_uint (settings, "max-concurrent-predictions"), ==, 6);
+
   gtk_window_destroy (GTK_WINDOW (window));
   for (guint i = 0; i < 50; i++)
     {
