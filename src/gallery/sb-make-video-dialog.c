@@ -225,7 +225,8 @@ update_ui (SbMakeVideoDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "make-video.open-videos",
                                  following && status == SB_JOB_SUCCEEDED);
 
-  gtk_widget_set_visible (self->make_button, !running && !(terminal && status == SB_JOB_SUCCEEDED));
+  /* Another video (other settings) can be made once this one is done. */
+  gtk_widget_set_visible (self->make_button, !running);
   gtk_widget_set_visible (self->cancel_button, following && !terminal);
   gtk_widget_set_visible (self->retry_button, terminal && status != SB_JOB_SUCCEEDED);
   gtk_widget_set_visible (self->open_videos_button, terminal && status == SB_JOB_SUCCEEDED);
@@ -997,4 +998,13 @@ sb_make_video_dialog_get_status (SbMakeVideoDialog *self)
   g_return_val_if_fail (SB_IS_MAKE_VIDEO_DIALOG (self), NULL);
 
   return gtk_label_get_label (self->status_label);
+}
+
+const char *
+sb_make_video_dialog_get_message (SbMakeVideoDialog *self)
+{
+  g_return_val_if_fail (SB_IS_MAKE_VIDEO_DIALOG (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->message_label))
+           ? gtk_label_get_label (self->message_label) : NULL;
 }

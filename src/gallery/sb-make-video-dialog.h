@@ -38,5 +38,8 @@ SbParamForm     *sb_make_video_dialog_get_param_form  (SbMakeVideoDialog *self);
 SbGenerationJob *sb_make_video_dialog_get_job         (SbMakeVideoDialog *self);
 /* The status line shown to the user (for tests). */
 const char      *sb_make_video_dialog_get_status      (SbMakeVideoDialog *self);
+/* The message under the progress (why it cannot start, or the provider's
+ * error), or NULL when none is shown. */
+const char      *sb_make_video_dialog_get_message     (SbMakeVideoDialog *self);
 
 G_END_DECLS

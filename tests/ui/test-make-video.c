@@ -107,6 +107,12 @@ dialog_shown (gpointer data)
   return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
 }
 
+static gboolean
+dialog_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
 static GtkWidget *
 find_action_button (GtkWidget  *widget,
                     const char *action_name)
@@ -159,6 +165,21 @@ job_finished (gpointer data)
   SbGenerationJob *job = sb_make_video_dialog_get_job (data);
 
   return job != NULL && sb_job_status_is_terminal (sb_generation_job_get_status (job));
+}
+
+static gboolean
+job_replaced_and_finished (gpointer data)
+{
+  gpointer *args = data;
+  SbGenerationJob *job = sb_make_video_dialog_get_job (args[0]);
+
+  return job != NULL && job != args[1] && sb_job_status_is_terminal (sb_generation_job_get_status (job));
+}
+
+static gboolean
+message_shown (gpointer data)
+{
+  return sb_make_video_dialog_get_message (data) != NULL;
 }
 
 static void
@@ -401,7 +422,36 @@ test_make_video_from_image (void)
   g_assert_cmpstr (json_object_get_string_member_with_default (input, "prompt", ""), ==,
                    "the red square slowly zooms in");
 
+  /* A failed prediction: the provider's message, and Retry makes it again
+   * (the fault only hits the first create). */
+  g_assert_true (sb_param_form_set_value_text (form, "prompt", "a fox [fake:fail*1]"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "make-video.submit", NULL));
+  g_assert_true (sb_make_video_dialog_get_job (dialog) != job);
+  wait_for (job_finished, dialog, "the failing job to finish");
+  {
+    SbGenerationJob *failed = sb_make_video_dialog_get_job (dialog);
+    gpointer args[2] = { dialog, failed };
+
+    g_assert_true (failed != job);
+    g_assert_cmpint (sb_generation_job_get_status (failed), ==, SB_JOB_FAILED);
+    wait_for (message_shown, dialog, "the provider's message");
+    g_assert_nonnull (strstr (sb_make_video_dialog_get_message (dialog), "E005"));
+    button = find_action_button (GTK_WIDGET (dialog), "make-video.retry");
+    g_assert_nonnull (button);
+    wait_for (button_usable, button, "the Retry button");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "make-video.retry", NULL));
+    wait_for (job_replaced_and_finished, args, "the retried job to finish");
+    g_assert_cmpint (sb_generation_job_get_status (sb_make_video_dialog_get_job (dialog)), ==, SB_JOB_SUCCEEDED);
+    g_assert_cmpint (sb_generation_job_get_source_media_id (sb_make_video_dialog_get_job (dialog)), ==, image_id);
+    g_assert_null (sb_make_video_dialog_get_message (dialog));
+  }
+  count_requests (url, &creates, &uploads);
+  g_assert_cmpuint (creates, ==, 3);
+
   /* Open Videos: the main window shows the Videos page. */
+  button = find_action_button (GTK_WIDGET (dialog), "make-video.open-videos");
+  wait_for (button_usable, button, "the Open Videos button after the retry");
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "make-video.open-videos", NULL));
   {
     GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
@@ -409,6 +459,9 @@ test_make_video_from_image (void)
     g_assert_nonnull (stack);
     g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "videos");
   }
+
+  /* Open Videos closed the dialog. */
+  wait_for (dialog_gone, &dialog, "the dialog to be finalized");
 
   gtk_window_destroy (GTK_WINDOW (viewer));
   gtk_window_destroy (GTK_WINDOW (window));
