@@ -144,6 +144,55 @@ open_brief_action (GtkWidget  *widget,
   sb_brief_page_open_brief (self->brief_page, brief_id);
 }
 
+static void
+reuse_media_loaded_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(SbWindow) self = user_data;
+  g_autoptr(SbMediaItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  item = sb_library_get_media_finish (SB_LIBRARY (object), result, &error);
+  if (item == NULL || sb_media_item_get_model (item) == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Translators: %s says why */
+      message = g_strdup_printf (_("These settings cannot be used again: %s"),
+                                 error != NULL ? error->message : _("the image was not generated"));
+      sb_window_add_toast (self, adw_toast_new (message));
+      return;
+    }
+
+  adw_view_stack_set_visible_child_name (self->stack, "brief");
+  if (sb_media_item_get_brief_id (item) > 0)
+    sb_brief_page_open_brief (self->brief_page, sb_media_item_get_brief_id (item));
+  sb_brief_editor_reuse_settings (sb_brief_page_get_editor (self->brief_page),
+                                  sb_media_item_get_model (item),
+                                  sb_media_item_get_parameters (item));
+}
+
+/* From the viewer: the brief that made an image, with the model and the
+ * settings it was made with. */
+static void
+reuse_settings_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SbWindow *self = SB_WINDOW (widget);
+  SbApplication *app = SB_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  SbLibrary *library = sb_application_get_library (app);
+
+  if (library == NULL)
+    return;
+
+  sb_library_get_media_async (library, g_variant_get_int64 (parameter), NULL,
+                              reuse_media_loaded_cb, g_object_ref (self));
+}
+
 /* From the "N images ready" toast: the gallery, showing that brief's media. */
 static void
 show_brief_media_action (GtkWidget  *widget,
@@ -286,6 +335,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.open-brief", "x", open_brief_action);
   gtk_widget_class_install_action (widget_class, "win.show-brief-media", "(xs)", show_brief_media_action);
+  gtk_widget_class_install_action (widget_class, "win.reuse-settings", "x", reuse_settings_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
 }
 

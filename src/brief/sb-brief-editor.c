@@ -59,6 +59,8 @@ struct _SbBriefEditor
 
   /* Borrowed */
   SbModelPicker   *picker;
+  char            *pending_model;        /* "Use these settings again" */
+  char            *pending_parameters;
   SbParamForm     *form;
   SbBriefRevision *revision;
   GtkNoSelection  *selection;
@@ -771,6 +773,80 @@ on_network_changed (SbBriefEditor *self)
   update_generation (self);
 }
 
+/* The text a form field takes for a stored input value. */
+static char *
+value_to_text (JsonNode *node)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return g_strdup (json_node_get_string (node));
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    case G_TYPE_DOUBLE:
+      {
+        char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+        return g_strdup (g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node)));
+      }
+    case G_TYPE_BOOLEAN:
+      return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+    default:
+      return NULL;
+    }
+}
+
+/* Fills the form with the pending settings once their model is the one
+ * shown; the prompt stays each scene's own. */
+static void
+apply_pending_settings (SbBriefEditor *self)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *input;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (self->pending_model == NULL || self->picker == NULL)
+    return;
+
+  /* Selecting the model rebuilds the form, which comes back here.  A model
+   * the list does not hold yet stays pending. */
+  if (g_strcmp0 (sb_model_picker_get_selected_id (self->picker), self->pending_model) != 0)
+    {
+      sb_model_picker_select (self->picker, self->pending_model);
+      return;
+    }
+
+  if (self->form == NULL)
+    return;
+
+  parser = json_parser_new ();
+  if (self->pending_parameters != NULL &&
+      json_parser_load_from_data (parser, self->pending_parameters, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      input = json_node_get_object (json_parser_get_root (parser));
+      json_object_iter_init (&iter, input);
+      while (json_object_iter_next (&iter, &name, &value))
+        {
+          g_autofree char *text = NULL;
+
+          if (g_str_equal (name, "prompt"))
+            continue;
+          text = value_to_text (value);
+          if (text != NULL && !sb_param_form_set_value_text (self->form, name, text))
+            g_debug ("Setting %s = %s does not fit the form", name, text);
+        }
+    }
+
+  g_clear_pointer (&self->pending_model, g_free);
+  g_clear_pointer (&self->pending_parameters, g_free);
+}
+
 static void
 on_model_changed (SbBriefEditor *self)
 {
@@ -803,6 +879,7 @@ on_model_changed (SbBriefEditor *self)
       gtk_widget_set_tooltip_text (prompt_row, _("Filled from each scene's image prompt"));
     }
   adw_bin_set_child (self->form_bin, GTK_WIDGET (self->form));
+  apply_pending_settings (self);
   update_generation (self);
 }
 
@@ -1341,6 +1418,8 @@ sb_brief_editor_finalize (GObject *object)
   g_clear_pointer (&self->snapshot, g_ptr_array_unref);
   g_free (self->status);
   g_free (self->batch_message);
+  g_free (self->pending_model);
+  g_free (self->pending_parameters);
   g_clear_pointer (&self->jobs, g_hash_table_unref);
   g_clear_pointer (&self->batches, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
@@ -1477,6 +1556,22 @@ sb_brief_editor_set_library (SbBriefEditor *self,
   g_clear_object (&self->loader);
   if (library != NULL)
     self->loader = sb_thumbnail_loader_new (library);
+}
+
+void
+sb_brief_editor_reuse_settings (SbBriefEditor *self,
+                                const char    *model,
+                                const char    *parameters_json)
+{
+  g_return_if_fail (SB_IS_BRIEF_EDITOR (self));
+  g_return_if_fail (model != NULL);
+
+  g_free (self->pending_model);
+  self->pending_model = g_strdup (model);
+  g_free (self->pending_parameters);
+  self->pending_parameters = g_strdup (parameters_json);
+
+  apply_pending_settings (self);
 }
 
 void

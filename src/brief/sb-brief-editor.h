@@ -66,4 +66,11 @@ gboolean         sb_brief_editor_is_generating     (SbBriefEditor *self);
 SbSceneRow      *sb_brief_editor_get_scene_row     (SbBriefEditor *self,
                                                     guint          position);
 
+/* "Use these settings again": selects @model and fills the image settings
+ * with @parameters_json (a stored input; its prompt is left to each
+ * scene).  Applied as soon as the model list holds @model. */
+void sb_brief_editor_reuse_settings (SbBriefEditor *self,
+                                     const char    *model,
+                                     const char    *parameters_json);
+
 G_END_DECLS

@@ -41,6 +41,7 @@ struct _SbMediaViewer
   AdwActionRow   *parameters_row;
   AdwActionRow   *prediction_row;
   AdwActionRow   *brief_row;
+  AdwActionRow   *reuse_row;
   GtkToggleButton *favourite_button;
   GtkWidget      *make_video_button;
 
@@ -138,6 +139,13 @@ show_metadata (SbMediaViewer *self)
 
   set_row (self->parameters_row, sb_media_item_get_parameters (item));
   set_row (self->prediction_row, sb_media_item_get_prediction_id (item));
+
+  /* A generated image can be made again with the same model and settings. */
+  gtk_widget_set_visible (GTK_WIDGET (self->reuse_row),
+                          sb_media_item_get_origin (item) == SB_MEDIA_ORIGIN_GENERATED &&
+                          sb_media_item_get_model (item) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.reuse-settings",
+                                 sb_media_item_get_model (item) != NULL);
 
   /* The brief's title is read from the library; until then, its number. */
   gtk_widget_set_visible (GTK_WIDGET (self->brief_row), sb_media_item_get_brief_id (item) != 0);
@@ -319,6 +327,11 @@ forward_action (GtkWidget  *widget,
     gtk_widget_activate_action (gallery, "gallery.save-as", "x", id);
   else if (g_str_equal (action_name, "viewer.copy"))
     gtk_widget_activate_action (gallery, "gallery.copy", "x", id);
+  else if (g_str_equal (action_name, "viewer.reuse-settings"))
+    {
+      gtk_widget_activate_action (gallery, "win.reuse-settings", "x", id);
+      gtk_window_close (GTK_WINDOW (self));
+    }
   else if (g_str_equal (action_name, "viewer.open-brief"))
     {
       gtk_widget_activate_action (gallery, "win.open-brief", "x", sb_media_item_get_brief_id (self->item));
@@ -409,6 +422,7 @@ sb_media_viewer_class_init (SbMediaViewerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, parameters_row);
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, prediction_row);
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, brief_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, reuse_row);
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, favourite_button);
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, make_video_button);
   gtk_widget_class_bind_template_callback (widget_class, on_favourite_toggled);
@@ -417,6 +431,7 @@ sb_media_viewer_class_init (SbMediaViewerClass *klass)
   gtk_widget_class_install_action (widget_class, "viewer.copy", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "viewer.delete", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "viewer.open-brief", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "viewer.reuse-settings", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "viewer.make-video", NULL, make_video_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "viewer.save-as", NULL);

@@ -285,6 +285,38 @@ media_item_loaded (gpointer data)
   return sb_media_item_get_loaded (data);
 }
 
+typedef struct
+{
+  SbBriefEditor *editor;
+} ReuseWait;
+
+static void
+reuse_media_added_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = sb_library_add_media_finish (SB_LIBRARY (object), result, NULL, &wait->error);
+  wait->done = TRUE;
+}
+
+/* The form builds an input with the reused (non-default) settings. */
+static gboolean
+form_has_reused_settings (gpointer data)
+{
+  ReuseWait *wait = data;
+  SbParamForm *form = sb_brief_editor_get_param_form (wait->editor);
+  g_autoptr(JsonObject) input = NULL;
+  g_autoptr(GHashTable) errors = NULL;
+
+  if (form == NULL || !sb_param_form_build_input (form, &input, &errors))
+    return FALSE;
+
+  return json_object_get_int_member_with_default (input, "num_inference_steps", 0) == 2 &&
+         g_strcmp0 (json_object_get_string_member_with_default (input, "output_format", ""), "png") == 0;
+}
+
 static gboolean
 num_outputs_error_shown (gpointer data)
 {
@@ -537,6 +569,39 @@ test_generate_all (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.generate-scene", "(uu)", 1u, 1u));
     wait_for (num_outputs_error_shown, form, "the refused field's message");
     g_assert_nonnull (strstr (sb_param_form_get_error (form, "num_outputs"), "less than or equal to 4"));
+  }
+
+  /* "Use these settings again": an image made with other settings brings
+   * its model and settings back into the form. */
+  {
+    g_autoptr(SbMediaItem) item = sb_media_item_new ();
+    g_autoptr(GBytes) bytes = NULL;
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+    ReuseWait reuse = { editor };
+
+    g_assert_true (g_file_get_contents (g_test_get_filename (G_TEST_DIST, "data", "images", "red.png", NULL),
+                                        &contents, &length, NULL));
+    bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+    sb_media_item_set_kind (item, SB_MEDIA_KIND_IMAGE);
+    sb_media_item_set_mime_type (item, "image/png");
+    sb_media_item_set_size (item, 640, 480);
+    sb_media_item_set_origin (item, SB_MEDIA_ORIGIN_GENERATED);
+    sb_media_item_set_model (item, "black-forest-labs/flux-schnell");
+    sb_media_item_set_parameters (item, "{\"prompt\": \"a lighthouse\", \"num_inference_steps\": 2, \"output_format\": \"png\"}");
+    sb_media_item_set_links (item, current_brief_id, 0, 0);
+
+    g_assert_false (form_has_reused_settings (&reuse));
+    wait = (Wait) { 0 };
+    sb_library_add_media_async (library, item, bytes, NULL, NULL, reuse_media_added_cb, &wait);
+    wait_for (done, &wait, "the image made with other settings");
+    g_assert_no_error (wait.error);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reuse-settings", "x",
+                                               sb_media_item_get_id (wait.result)));
+    g_clear_object (&wait.result);
+    wait_for (form_has_reused_settings, &reuse, "the settings in the form");
+    g_assert_cmpstr (sb_model_picker_get_selected_id (sb_brief_editor_get_model_picker (editor)), ==,
+                     "black-forest-labs/flux-schnell");
   }
 
   if (g_getenv ("SB_TEST_SHOTS") != NULL)
