@@ -269,15 +269,36 @@ update_ui (SbMakeVideoDialog *self)
     g_clear_handle_id (&self->tick_id, g_source_remove);
 }
 
-/* Puts a failed job's message on the field it names (a 422 names the
- * input), else under the form's title. */
+/* Whether @message names the input @name as Replicate's 422 does
+ * ("input.steps: …") or as "steps: …". */
+static gboolean
+message_names_input (const char *message,
+                     const char *name)
+{
+  g_autofree char *dotted = g_strconcat ("input.", name, NULL);
+  g_autofree char *colon = g_strconcat (name, ":", NULL);
+  const char *found = strstr (message, dotted);
+
+  if (found != NULL)
+    {
+      char next = found[strlen (dotted)];
+
+      if (!g_ascii_isalnum (next) && next != '_')
+        return TRUE;
+    }
+
+  found = strstr (message, colon);
+  return found != NULL && (found == message || (!g_ascii_isalnum (found[-1]) && found[-1] != '_'));
+}
+
+/* Puts a failed job's message on the input it names (a 422 names the
+ * input); other failures are only shown under the progress. */
 static void
 show_job_error (SbMakeVideoDialog *self)
 {
   g_autoptr(GHashTable) fields = NULL;
   const char *message;
   GPtrArray *params;
-  const char *field = "";
 
   if (self->form == NULL || self->job == NULL ||
       sb_generation_job_get_status (self->job) != SB_JOB_FAILED)
@@ -292,20 +313,16 @@ show_job_error (SbMakeVideoDialog *self)
     {
       SbModelParam *param = g_ptr_array_index (params, i);
 
-      if (strstr (message, param->name) != NULL)
+      if (message_names_input (message, param->name))
         {
-          field = param->name;
-          break;
+          if (fields == NULL)
+            fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          g_hash_table_insert (fields, g_strdup (param->name), g_strdup (message));
         }
     }
 
-  /* Only an input the provider rejected goes on the form. */
-  if (*field == '\0')
-    return;
-
-  fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_hash_table_insert (fields, g_strdup (field), g_strdup (message));
-  sb_param_form_show_errors (self->form, fields);
+  if (fields != NULL)
+    sb_param_form_show_errors (self->form, fields);
 }
 
 static void
