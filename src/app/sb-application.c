@@ -79,20 +79,43 @@ on_batch_finished (SbApplication *self,
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *body = NULL;
+  gboolean videos = FALSE;
 
   /* The window shows its own message; a notification is for when the user
    * is elsewhere. */
   if (window != NULL && gtk_window_is_active (window))
     return;
 
-  if (n_failed == 0)
+  /* Say what was made: a batch is all images or all videos. */
+  {
+    GListModel *jobs = sb_generation_queue_get_jobs (queue);
+
+    for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+      {
+        g_autoptr(SbGenerationJob) job = g_list_model_get_item (jobs, i);
+
+        if (g_strcmp0 (sb_generation_job_get_batch_id (job), batch_id) == 0)
+          {
+            videos = sb_generation_job_get_kind (job) == SB_MEDIA_KIND_VIDEO;
+            break;
+          }
+      }
+  }
+
+  if (n_failed > 0)
+    body = g_strdup_printf (_("%u ready, %u failed"), n_succeeded, n_failed);
+  else if (videos)
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u video is ready in Videos",
+                                         "%u videos are ready in Videos",
+                                         n_succeeded),
+                            n_succeeded);
+  else
     body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "%u image is ready in the gallery",
                                          "%u images are ready in the gallery",
                                          n_succeeded),
                             n_succeeded);
-  else
-    body = g_strdup_printf (_("%u ready, %u failed"), n_succeeded, n_failed);
 
   notification = g_notification_new (_("Generation Finished"));
   g_notification_set_body (notification, body);

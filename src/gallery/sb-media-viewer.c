@@ -42,6 +42,7 @@ struct _SbMediaViewer
   AdwActionRow   *prediction_row;
   AdwActionRow   *brief_row;
   AdwActionRow   *reuse_row;
+  AdwActionRow   *scene_row;
   GtkToggleButton *favourite_button;
   GtkWidget      *make_video_button;
 
@@ -164,6 +165,47 @@ show_metadata (SbMediaViewer *self)
   self->syncing_favourite = FALSE;
 }
 
+/* "Revision 2, scene 3: The storm" for the scene that made the image. */
+static void
+revisions_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(SbMediaViewer) self = user_data;
+  g_autoptr(GListModel) revisions = NULL;
+  gint64 revision_id = sb_media_item_get_revision_id (self->item);
+  gint64 scene_id = sb_media_item_get_scene_id (self->item);
+
+  revisions = sb_library_list_revisions_finish (SB_LIBRARY (object), result, NULL);
+  if (revisions == NULL)
+    return;
+
+  for (guint i = 0; i < g_list_model_get_n_items (revisions); i++)
+    {
+      g_autoptr(SbBriefRevision) revision = g_list_model_get_item (revisions, i);
+      GListModel *scenes = G_LIST_MODEL (sb_brief_revision_get_scenes (revision));
+
+      if (sb_brief_revision_get_id (revision) != revision_id)
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (scenes); j++)
+        {
+          g_autoptr(SbScene) scene = g_list_model_get_item (scenes, j);
+          g_autofree char *text = NULL;
+
+          if (sb_scene_get_id (scene) != scene_id)
+            continue;
+
+          /* Translators: revision number, scene number and scene title */
+          text = g_strdup_printf (_("Revision %u, scene %u: %s"),
+                                  sb_brief_revision_get_number (revision), j + 1,
+                                  sb_scene_get_title (scene) ? sb_scene_get_title (scene) : "");
+          set_row (self->scene_row, text);
+          return;
+        }
+    }
+}
+
 static void
 brief_loaded_cb (GObject      *object,
                  GAsyncResult *result,
@@ -181,6 +223,10 @@ brief_loaded_cb (GObject      *object,
       gtk_widget_set_visible (GTK_WIDGET (self->brief_row), FALSE);
       return;
     }
+
+  if (sb_media_item_get_scene_id (self->item) != 0)
+    sb_library_list_revisions_async (self->library, sb_brief_get_id (brief), self->cancellable,
+                                     revisions_loaded_cb, g_object_ref (self));
 
   title = sb_brief_get_title (brief);
   adw_action_row_set_subtitle (self->brief_row,
@@ -423,6 +469,7 @@ sb_media_viewer_class_init (SbMediaViewerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, prediction_row);
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, brief_row);
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, reuse_row);
+  gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, scene_row);
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, favourite_button);
   gtk_widget_class_bind_template_child (widget_class, SbMediaViewer, make_video_button);
   gtk_widget_class_bind_template_callback (widget_class, on_favourite_toggled);
@@ -495,4 +542,15 @@ sb_media_viewer_is_loaded (SbMediaViewer *self)
   g_return_val_if_fail (SB_IS_MEDIA_VIEWER (self), FALSE);
 
   return self->loaded;
+}
+
+const char *
+sb_media_viewer_get_scene_label (SbMediaViewer *self)
+{
+  g_return_val_if_fail (SB_IS_MEDIA_VIEWER (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->scene_row)))
+    return NULL;
+
+  return adw_action_row_get_subtitle (self->scene_row);
 }

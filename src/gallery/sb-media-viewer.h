@@ -26,4 +26,7 @@ SbMediaItem *sb_media_viewer_get_item   (SbMediaViewer *self);
 /* Whether the full image is showing (for tests). */
 gboolean     sb_media_viewer_is_loaded  (SbMediaViewer *self);
 
+/* "Revision 1, scene 3: Title" once known, else NULL (for tests). */
+const char  *sb_media_viewer_get_scene_label (SbMediaViewer *self);
+
 G_END_DECLS

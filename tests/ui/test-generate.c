@@ -16,9 +16,11 @@
 #include <adwaita.h>
 #include <stdlib.h>
 
+#include "sb-ui-test.h"
 #include "sb-application.h"
 #include "sb-brief-page.h"
 #include "sb-gallery-page.h"
+#include "sb-media-viewer.h"
 #include "sb-library-briefs.h"
 #include "sb-library-jobs.h"
 #include "sb-window.h"
@@ -279,6 +281,30 @@ chosen (gpointer data)
   return sb_scene_get_chosen_media_id (wait->scene) == wait->media_id;
 }
 
+static SbMediaViewer *
+find_viewer (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (SB_IS_MEDIA_VIEWER (window))
+        return SB_MEDIA_VIEWER (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+viewer_names_scene (gpointer data)
+{
+  SbMediaViewer *viewer = find_viewer ();
+
+  return viewer != NULL && sb_media_viewer_get_scene_label (viewer) != NULL;
+}
+
 static gboolean
 media_item_loaded (gpointer data)
 {
@@ -483,6 +509,18 @@ test_generate_all (void)
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (gallery)));
   iterate_a_while ();
 
+  /* Each image says which brief and scene made it. */
+  {
+    g_autoptr(SbMediaItem) item = g_list_model_get_item (sb_gallery_page_get_model (gallery), 0);
+
+    wait_for (media_item_loaded, item, "the first image's row");
+    gtk_widget_activate_action (GTK_WIDGET (gallery), "gallery.open", "x", sb_media_item_get_id (item));
+    wait_for (viewer_names_scene, NULL, "the viewer to name the scene");
+    g_assert_true (g_str_has_prefix (sb_media_viewer_get_scene_label (find_viewer ()), "Revision 1, scene "));
+    gtk_window_close (GTK_WINDOW (find_viewer ()));
+    iterate_a_while ();
+  }
+
   /* The gallery's way back. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-brief", "x", current_brief_id);
   iterate_a_while ();
@@ -637,6 +675,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
+  sb_ui_test_claim_notifications ();
 
   if (argc < 2)
     {

@@ -15,6 +15,7 @@
 #include <adwaita.h>
 #include <stdlib.h>
 
+#include "sb-ui-test.h"
 #include "sb-application.h"
 #include "sb-gallery-page.h"
 #include "sb-make-video-dialog.h"
@@ -249,27 +250,6 @@ count_requests (const char *url,
     }
 }
 
-/* The app notifies when a batch ends while its window is not focused, as
- * under Xvfb without a window manager.  Owning org.gtk.Notifications on the
- * test's session bus makes GIO pick its GTK backend, which sends without
- * waiting for an answer, instead of failing (a warning) with no
- * notification daemon. */
-static void
-own_notifications_name (void)
-{
-  g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.gtk.Notifications", 4 /* DO_NOT_QUEUE */),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-}
-
 static void
 test_make_video_from_image (void)
 {
@@ -315,7 +295,7 @@ test_make_video_from_image (void)
   g_setenv ("REPLICATE_API_TOKEN", "test-token", TRUE);
   g_setenv ("STORYBOARD_BACKOFF_SCALE", "0.05", TRUE);
 
-  own_notifications_name ();
+  sb_ui_test_claim_notifications ();
 
   app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));

@@ -14,6 +14,7 @@
 #include <adwaita.h>
 #include <stdlib.h>
 
+#include "sb-ui-test.h"
 #include "sb-application.h"
 #include "sb-gallery-page.h"
 #include "sb-http.h"
@@ -254,6 +255,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
+  sb_ui_test_claim_notifications ();
 
   if (argc < 2)
     {
