@@ -269,59 +269,19 @@ update_ui (SbMakeVideoDialog *self)
     g_clear_handle_id (&self->tick_id, g_source_remove);
 }
 
-/* Whether @message names the input @name as Replicate's 422 does
- * ("input.steps: …") or as "steps: …". */
-static gboolean
-message_names_input (const char *message,
-                     const char *name)
-{
-  g_autofree char *dotted = g_strconcat ("input.", name, NULL);
-  g_autofree char *colon = g_strconcat (name, ":", NULL);
-  const char *found = strstr (message, dotted);
-
-  if (found != NULL)
-    {
-      char next = found[strlen (dotted)];
-
-      if (!g_ascii_isalnum (next) && next != '_')
-        return TRUE;
-    }
-
-  found = strstr (message, colon);
-  return found != NULL && (found == message || (!g_ascii_isalnum (found[-1]) && found[-1] != '_'));
-}
-
-/* Puts a failed job's message on the input it names (a 422 names the
- * input); other failures are only shown under the progress. */
+/* A refused input's messages go on their fields (the job keeps the 422's
+ * per-field details); other failures are only shown under the progress. */
 static void
 show_job_error (SbMakeVideoDialog *self)
 {
-  g_autoptr(GHashTable) fields = NULL;
-  const char *message;
-  GPtrArray *params;
+  GHashTable *fields;
 
   if (self->form == NULL || self->job == NULL ||
       sb_generation_job_get_status (self->job) != SB_JOB_FAILED)
     return;
 
-  message = sb_generation_job_get_last_error (self->job);
-  if (message == NULL)
-    return;
-
-  params = sb_param_form_get_params (self->form);
-  for (guint i = 0; params != NULL && i < params->len; i++)
-    {
-      SbModelParam *param = g_ptr_array_index (params, i);
-
-      if (message_names_input (message, param->name))
-        {
-          if (fields == NULL)
-            fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-          g_hash_table_insert (fields, g_strdup (param->name), g_strdup (message));
-        }
-    }
-
-  if (fields != NULL)
+  fields = sb_generation_job_get_field_errors (self->job);
+  if (fields != NULL && g_hash_table_size (fields) > 0)
     sb_param_form_show_errors (self->form, fields);
 }
 
