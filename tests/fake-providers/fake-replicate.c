@@ -1053,6 +1053,35 @@ output_from_schema (FakeServer     *self,
   return node;
 }
 
+/* A language model on Replicate streams its answer as an iterator: while
+ * processing, "output" holds the tokens written so far. */
+static const char * const iterator_tokens[] = {
+  "The", " storyboard", " opens", " on", " a", " quiet", " harbour", " at", " dawn", ".",
+};
+
+static JsonNode *
+iterator_output (FakePrediction *p,
+                 gint64          now,
+                 gboolean        done)
+{
+  JsonArray *array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+  guint n = G_N_ELEMENTS (iterator_tokens);
+
+  if (!done)
+    {
+      double span = MAX (1, p->end_us - p->start_us);
+      double fraction = CLAMP ((now - p->start_us) / span, 0.0, 1.0);
+
+      n = (guint) (fraction * G_N_ELEMENTS (iterator_tokens));
+    }
+  for (guint i = 0; i < n; i++)
+    json_array_add_string_element (array, iterator_tokens[i]);
+  json_node_take_array (node, array);
+
+  return node;
+}
+
 static JsonNode *
 prediction_output (FakeServer     *self,
                    FakePrediction *p,
@@ -1123,7 +1152,14 @@ prediction_to_json (FakeServer     *self,
       json_object_set_string_member (o, "logs", logs);
     }
 
-  if (terminal && !fresh)
+  if (fake_faults_has (p->faults, "iterator") && !fresh &&
+      (status == ST_PROCESSING || (status == ST_SUCCEEDED && !removed)))
+    {
+      json_object_set_member (o, "output", iterator_output (p, now, status == ST_SUCCEEDED));
+      if (terminal)
+        json_object_set_boolean_member (o, "data_removed", FALSE);
+    }
+  else if (terminal && !fresh)
     {
       if (status == ST_SUCCEEDED && !removed)
         {

@@ -284,6 +284,53 @@ test_replicate_run_and_download (void)
   g_assert_true (saw_file);
 }
 
+/* A language model's prediction: its iterator output fills in while it
+ * runs, and the whole text is there at the end. */
+static void
+test_replicate_iterator_output (void)
+{
+  g_autoptr(SbHttp) http = new_http (NULL);
+  g_autoptr(SbReplicateClient) client = sb_replicate_client_new (http);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbPrediction) created = NULL;
+  g_autoptr(SbPrediction) done = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  gboolean saw_partial = FALSE;
+  gint64 deadline;
+
+  fake_reset ();
+  sb_replicate_client_set_api_key (client, KEY);
+  created = create_prediction (client, "a story [fake:iterator,slow=2]", &error);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!saw_partial && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(SbPrediction) now = NULL;
+      g_autofree char *partial = NULL;
+
+      g_clear_object (&result);
+      sb_replicate_client_get_prediction_async (client, created->id, NULL, store_result_cb, &result);
+      now = sb_replicate_client_get_prediction_finish (client, run_until (&result), &error);
+      g_assert_no_error (error);
+      partial = sb_prediction_dup_text (now);
+      if (now->status == SB_PREDICTION_PROCESSING && partial != NULL && *partial != '\0' &&
+          !g_str_equal (partial, "The storyboard opens on a quiet harbour at dawn."))
+        saw_partial = TRUE;
+      g_usleep (100 * 1000);
+    }
+  g_assert_true (saw_partial);
+
+  g_clear_object (&result);
+  sb_replicate_client_wait_prediction_async (client, created, 60, NULL, store_result_cb, &result);
+  done = sb_replicate_client_wait_prediction_finish (client, run_until (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (done->status, ==, SB_PREDICTION_SUCCEEDED);
+  text = sb_prediction_dup_text (done);
+  g_assert_cmpstr (text, ==, "The storyboard opens on a quiet harbour at dawn.");
+}
+
 /* A download cut short (the server sends fewer bytes than Content-Length
  * and hangs up) is retried, and when it stays short it fails: nothing
  * partial is ever handed back. */
@@ -1085,6 +1132,7 @@ main (int   argc,
   g_test_add_func ("/sb/providers/http/replicate/catalogue", test_replicate_catalogue);
   g_test_add_func ("/sb/providers/http/replicate/run-and-download", test_replicate_run_and_download);
   g_test_add_func ("/sb/providers/http/replicate/sync-mode", test_replicate_sync_mode);
+  g_test_add_func ("/sb/providers/http/replicate/iterator-output", test_replicate_iterator_output);
   g_test_add_func ("/sb/providers/http/replicate/truncated-download", test_replicate_truncated_download);
   g_test_add_func ("/sb/providers/http/replicate/429-hint", test_replicate_429_hint);
   g_test_add_func ("/sb/providers/http/replicate/429-retry-after", test_replicate_429_retry_after);
