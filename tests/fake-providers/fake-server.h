@@ -36,7 +36,8 @@ typedef struct
   GMainLoop *loop;
   char *base_url;       /* http://127.0.0.1:PORT */
   char *files_base_url; /* where output files point; defaults to base_url */
-  char *data_dir;
+  char *data_dir;       /* hand-made bodies and media (fake/, video/) */
+  char *recorded_dir;   /* recorded vendor bodies (replicate/), shared with the parser tests */
   guint port;
 
   double prediction_seconds;

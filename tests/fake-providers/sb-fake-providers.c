@@ -293,6 +293,7 @@ main (int   argc,
   g_autoptr(GSocketAddress) address = NULL;
   g_auto(GStrv) faults = NULL;
   g_autofree char *data_dir = NULL;
+  g_autofree char *recorded_dir = NULL;
   g_autofree char *files_host = NULL;
   int port = 0;
   double prediction_seconds = 1.0;
@@ -308,6 +309,7 @@ main (int   argc,
   GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (default: a free one)", "N" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Fixture folder", "DIR" },
+    { "recorded-dir", 0, 0, G_OPTION_ARG_FILENAME, &recorded_dir, "Folder of recorded vendor bodies", "DIR" },
     { "prediction-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &prediction_seconds, "Image prediction run time (1)", "S" },
     { "video-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &video_seconds, "Video prediction run time (3)", "S" },
     { "retention-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &retention_seconds, "Output lifetime after completion (3600)", "S" },
@@ -331,6 +333,7 @@ main (int   argc,
     }
 
   self.data_dir = data_dir ? g_strdup (data_dir) : g_strdup (FAKE_DATA_DIR);
+  self.recorded_dir = recorded_dir ? g_strdup (recorded_dir) : g_strdup (FAKE_RECORDED_DIR);
   self.prediction_seconds = MAX (0, prediction_seconds);
   self.video_seconds = MAX (0, video_seconds);
   self.retention_seconds = retention_seconds;
