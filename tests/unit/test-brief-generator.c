@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "sb-test-async.h"
 #include "sb-anthropic-client.h"
 #include "sb-brief-generator.h"
 #include "sb-llm-chain.h"
@@ -357,22 +358,6 @@ test_count_scenes (void)
 
 /* ---- Against the fake -------------------------------------------------- */
 
-static GAsyncResult *
-run_until (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static JsonNode *
 control_request (const char *method,
                  const char *path,
@@ -527,8 +512,8 @@ generate (SbBriefGenerator  *generator,
   sb_brief_generator_generate_async (generator, request,
                                      progress ? progress_cb : NULL, progress,
                                      progress ? progress_destroy : NULL,
-                                     cancellable, store_result_cb, &result);
-  return sb_brief_generator_generate_finish (generator, run_until (&result), failures, error);
+                                     cancellable, sb_test_store_result_cb, &result);
+  return sb_brief_generator_generate_finish (generator, sb_test_run_until (&result), failures, error);
 }
 
 static void
@@ -625,8 +610,8 @@ test_generate_references (void)
   g_ptr_array_add (request->reference_images, g_strdup (png));
   g_ptr_array_add (request->reference_images, g_strdup ("https://example.com/not-a-data-uri.png"));
   request->reference_note = g_strdup ("frames from a 12 s video");
-  sb_brief_generator_generate_async (generator, request, NULL, NULL, NULL, NULL, store_result_cb, &result);
-  revision = sb_brief_generator_generate_finish (generator, run_until (&result), NULL, &error);
+  sb_brief_generator_generate_async (generator, request, NULL, NULL, NULL, NULL, sb_test_store_result_cb, &result);
+  revision = sb_brief_generator_generate_finish (generator, sb_test_run_until (&result), NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (n_scenes (revision), ==, 6);
   g_assert_cmpuint (fake_count ("openai-chat"), ==, 1);
@@ -852,8 +837,8 @@ test_refine (void)
   fake_reset ();
   sb_brief_generator_refine_async (generator, brief, current, "Make it more playful",
                                    progress_cb, &progress, progress_destroy,
-                                   NULL, store_result_cb, &result);
-  next = sb_brief_generator_refine_finish (generator, run_until (&result), &failures, &error);
+                                   NULL, sb_test_store_result_cb, &result);
+  next = sb_brief_generator_refine_finish (generator, sb_test_run_until (&result), &failures, &error);
   g_assert_no_error (error);
   g_assert_nonnull (next);
   g_assert_true (next != current);

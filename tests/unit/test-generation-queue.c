@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "sb-test-async.h"
 #include "sb-generation-queue.h"
 #include "sb-library-briefs.h"
 #include "sb-library-jobs.h"
@@ -28,14 +29,6 @@ static char *base_url;
 static SoupSession *control;
 
 /* ---- plumbing ---------------------------------------------------------- */
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
 
 static gboolean
 timed_out_cb (gpointer user_data)
@@ -145,7 +138,7 @@ open_library (const char *path)
   SbLibrary *library;
 
   g_mkdir_with_parents (dir, 0700);
-  sb_library_open_async (file, NULL, store_result_cb, &result);
+  sb_library_open_async (file, NULL, sb_test_store_result_cb, &result);
   library = sb_library_open_finish (run_until (&result), &error);
   g_assert_no_error (error);
 
@@ -193,7 +186,7 @@ create_brief (SbLibrary *library,
       g_list_store_append (scenes, scene);
     }
 
-  sb_library_create_brief_async (library, brief, revision, NULL, store_result_cb, &result);
+  sb_library_create_brief_async (library, brief, revision, NULL, sb_test_store_result_cb, &result);
   g_assert_true (sb_library_create_brief_finish (library, run_until (&result), &error));
   g_assert_no_error (error);
 
@@ -242,7 +235,7 @@ get_media (SbLibrary *library,
   g_autoptr(GError) error = NULL;
   SbMediaItem *item;
 
-  sb_library_get_media_async (library, id, NULL, store_result_cb, &result);
+  sb_library_get_media_async (library, id, NULL, sb_test_store_result_cb, &result);
   item = sb_library_get_media_finish (library, run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (item);
@@ -257,7 +250,7 @@ count_media (SbLibrary *library)
   g_autoptr(GError) error = NULL;
   g_autoptr(SbMediaList) list = NULL;
 
-  sb_library_list_media_async (library, SB_MEDIA_KIND_ANY, NULL, store_result_cb, &result);
+  sb_library_list_media_async (library, SB_MEDIA_KIND_ANY, NULL, sb_test_store_result_cb, &result);
   list = sb_library_list_media_finish (library, run_until (&result), &error);
   g_assert_no_error (error);
 
@@ -271,7 +264,7 @@ count_unfinished (SbLibrary *library)
   g_autoptr(GError) error = NULL;
   g_autoptr(GListModel) jobs = NULL;
 
-  sb_library_list_unfinished_jobs_async (library, NULL, store_result_cb, &result);
+  sb_library_list_unfinished_jobs_async (library, NULL, sb_test_store_result_cb, &result);
   jobs = sb_library_list_unfinished_jobs_finish (library, run_until (&result), &error);
   g_assert_no_error (error);
 
@@ -499,7 +492,7 @@ list_media_ids (SbLibrary *library)
   g_autoptr(SbMediaList) list = NULL;
   GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  sb_library_list_media_async (library, SB_MEDIA_KIND_ANY, NULL, store_result_cb, &result);
+  sb_library_list_media_async (library, SB_MEDIA_KIND_ANY, NULL, sb_test_store_result_cb, &result);
   list = sb_library_list_media_finish (library, run_until (&result), &error);
   g_assert_no_error (error);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
@@ -872,7 +865,7 @@ test_resume (void)
   queue = sb_generation_queue_new (library, client);
   observer = observer_new (queue);
 
-  sb_generation_queue_resume_async (queue, NULL, store_result_cb, &result);
+  sb_generation_queue_resume_async (queue, NULL, sb_test_store_result_cb, &result);
   n_resumed = sb_generation_queue_resume_finish (queue, run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (n_resumed, ==, RESUME_JOBS);
@@ -980,7 +973,7 @@ store_job (SbLibrary   *library,
   if (status != SB_JOB_QUEUED)
     sb_generation_job_set_attempts (job, 1);
 
-  sb_library_add_job_async (library, job, NULL, store_result_cb, &result);
+  sb_library_add_job_async (library, job, NULL, sb_test_store_result_cb, &result);
   g_assert_true (sb_library_add_job_finish (library, run_until (&result), &error));
   g_assert_no_error (error);
 
@@ -1008,7 +1001,7 @@ test_interrupted (void)
   queue = sb_generation_queue_new (library, client);
   observer = observer_new (queue);
 
-  sb_generation_queue_resume_async (queue, NULL, store_result_cb, &result);
+  sb_generation_queue_resume_async (queue, NULL, sb_test_store_result_cb, &result);
   n_resumed = sb_generation_queue_resume_finish (queue, run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (n_resumed, ==, 1);
@@ -1033,7 +1026,7 @@ test_interrupted (void)
 
   /* Resuming again finds nothing. */
   g_clear_object (&result);
-  sb_generation_queue_resume_async (queue, NULL, store_result_cb, &result);
+  sb_generation_queue_resume_async (queue, NULL, sb_test_store_result_cb, &result);
   g_assert_cmpuint (sb_generation_queue_resume_finish (queue, run_until (&result), &error), ==, 0);
   g_assert_no_error (error);
   g_assert_cmpuint (count_creates (-1), ==, 1);
@@ -1056,7 +1049,7 @@ create_prediction (SbReplicateClient *client,
   g_autoptr(SbPrediction) prediction = NULL;
 
   sb_replicate_client_create_prediction_async (client, MODEL, NULL, request->input, 0, NULL,
-                                               store_result_cb, &result);
+                                               sb_test_store_result_cb, &result);
   prediction = sb_replicate_client_create_prediction_finish (client, run_until (&result), &error);
   g_assert_no_error (error);
 
@@ -1110,7 +1103,7 @@ test_resume_expired (void)
 
   queue = sb_generation_queue_new (library, client);
   observer = observer_new (queue);
-  sb_generation_queue_resume_async (queue, NULL, store_result_cb, &result);
+  sb_generation_queue_resume_async (queue, NULL, sb_test_store_result_cb, &result);
   g_assert_cmpuint (sb_generation_queue_resume_finish (queue, run_until (&result), &error), ==, 3);
   g_assert_no_error (error);
   g_assert_cmpstr (wait_batch (observer, "earlier-batch"), ==, "2/1");

@@ -11,31 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sb-test-async.h"
 #include "sb-library-briefs.h"
 #include "sb-library-private.h"
 
 /* Async plumbing: every helper starts one call and iterates the default
  * main context until its callback has stored the result. */
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
-
-  return *slot;
-}
 
 static SbLibrary *
 open_library_at (const char *path)
@@ -45,8 +26,8 @@ open_library_at (const char *path)
   g_autoptr(GError) error = NULL;
   SbLibrary *library;
 
-  sb_library_open_async (file, NULL, store_result_cb, &result);
-  library = sb_library_open_finish (wait_for (&result), &error);
+  sb_library_open_async (file, NULL, sb_test_store_result_cb, &result);
+  library = sb_library_open_finish (sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_true (SB_IS_LIBRARY (library));
 
@@ -84,9 +65,9 @@ create_brief (SbLibrary        *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_create_brief_async (library, brief, revision, NULL, store_result_cb, &result);
+  sb_library_create_brief_async (library, brief, revision, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_create_brief_finish (library, wait_for (&result), error);
+  return sb_library_create_brief_finish (library, sb_test_run_until (&result), error);
 }
 
 static gboolean
@@ -96,9 +77,9 @@ save_brief (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_save_brief_async (library, brief, NULL, store_result_cb, &result);
+  sb_library_save_brief_async (library, brief, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_save_brief_finish (library, wait_for (&result), error);
+  return sb_library_save_brief_finish (library, sb_test_run_until (&result), error);
 }
 
 static gboolean
@@ -108,9 +89,9 @@ save_revision (SbLibrary        *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_save_revision_async (library, revision, NULL, store_result_cb, &result);
+  sb_library_save_revision_async (library, revision, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_save_revision_finish (library, wait_for (&result), error);
+  return sb_library_save_revision_finish (library, sb_test_run_until (&result), error);
 }
 
 static gboolean
@@ -120,9 +101,9 @@ add_revision (SbLibrary        *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_add_revision_async (library, revision, NULL, store_result_cb, &result);
+  sb_library_add_revision_async (library, revision, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_add_revision_finish (library, wait_for (&result), error);
+  return sb_library_add_revision_finish (library, sb_test_run_until (&result), error);
 }
 
 static GListModel *
@@ -133,8 +114,8 @@ list_briefs (SbLibrary  *library,
   g_autoptr(GError) error = NULL;
   GListModel *model;
 
-  sb_library_list_briefs_async (library, search, NULL, store_result_cb, &result);
-  model = sb_library_list_briefs_finish (library, wait_for (&result), &error);
+  sb_library_list_briefs_async (library, search, NULL, sb_test_store_result_cb, &result);
+  model = sb_library_list_briefs_finish (library, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_true (G_IS_LIST_MODEL (model));
   g_assert_true (g_list_model_get_item_type (model) == SB_TYPE_BRIEF);
@@ -149,9 +130,9 @@ get_brief (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_get_brief_async (library, id, NULL, store_result_cb, &result);
+  sb_library_get_brief_async (library, id, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_get_brief_finish (library, wait_for (&result), error);
+  return sb_library_get_brief_finish (library, sb_test_run_until (&result), error);
 }
 
 static GListModel *
@@ -162,8 +143,8 @@ list_revisions (SbLibrary *library,
   g_autoptr(GError) error = NULL;
   GListModel *model;
 
-  sb_library_list_revisions_async (library, brief_id, NULL, store_result_cb, &result);
-  model = sb_library_list_revisions_finish (library, wait_for (&result), &error);
+  sb_library_list_revisions_async (library, brief_id, NULL, sb_test_store_result_cb, &result);
+  model = sb_library_list_revisions_finish (library, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_true (G_IS_LIST_MODEL (model));
 
@@ -177,9 +158,9 @@ load_latest (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_load_latest_revision_async (library, brief_id, NULL, store_result_cb, &result);
+  sb_library_load_latest_revision_async (library, brief_id, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_load_latest_revision_finish (library, wait_for (&result), error);
+  return sb_library_load_latest_revision_finish (library, sb_test_run_until (&result), error);
 }
 
 static gboolean
@@ -189,9 +170,9 @@ delete_brief (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_delete_brief_async (library, id, NULL, store_result_cb, &result);
+  sb_library_delete_brief_async (library, id, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_delete_brief_finish (library, wait_for (&result), error);
+  return sb_library_delete_brief_finish (library, sb_test_run_until (&result), error);
 }
 
 /* Fixtures */
@@ -520,13 +501,13 @@ test_autosave_queued (void)
 
   g_signal_connect_swapped (added, "notify::id", G_CALLBACK (count_cb), &id_notifies);
   g_list_store_append (sb_brief_revision_get_scenes (revision), added);
-  sb_library_save_revision_async (library, revision, NULL, store_result_cb, &first);
+  sb_library_save_revision_async (library, revision, NULL, sb_test_store_result_cb, &first);
   sb_scene_set_title (added, "Added, then edited");
-  sb_library_save_revision_async (library, revision, NULL, store_result_cb, &second);
+  sb_library_save_revision_async (library, revision, NULL, sb_test_store_result_cb, &second);
 
-  g_assert_true (sb_library_save_revision_finish (library, wait_for (&first), &error));
+  g_assert_true (sb_library_save_revision_finish (library, sb_test_run_until (&first), &error));
   g_assert_no_error (error);
-  g_assert_true (sb_library_save_revision_finish (library, wait_for (&second), &error));
+  g_assert_true (sb_library_save_revision_finish (library, sb_test_run_until (&second), &error));
   g_assert_no_error (error);
   g_assert_cmpint (sb_scene_get_id (added), >, 0);
   /* Its id never changed: the second save updated the row the first one
@@ -738,8 +719,8 @@ test_delete (void)
   sb_media_item_set_mime_type (item, "image/png");
   sb_media_item_set_links (item, brief_id, sb_brief_revision_get_id (revision),
                            sb_scene_get_id (scene_at (revision, 1)));
-  sb_library_add_media_async (library, item, bytes, NULL, NULL, store_result_cb, &result);
-  added = sb_library_add_media_finish (library, wait_for (&result), NULL, &error);
+  sb_library_add_media_async (library, item, bytes, NULL, NULL, sb_test_store_result_cb, &result);
+  added = sb_library_add_media_finish (library, sb_test_run_until (&result), NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sb_media_item_get_brief_id (added), ==, brief_id);
   g_assert_cmpint (sb_media_item_get_scene_id (added), ==, sb_scene_get_id (scene_at (revision, 1)));
@@ -771,8 +752,8 @@ test_delete (void)
   g_clear_error (&error);
 
   /* The media stays, unlinked. */
-  sb_library_get_media_async (library, sb_media_item_get_id (added), NULL, store_result_cb, &result);
-  reread = sb_library_get_media_finish (library, wait_for (&result), &error);
+  sb_library_get_media_async (library, sb_media_item_get_id (added), NULL, sb_test_store_result_cb, &result);
+  reread = sb_library_get_media_finish (library, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (sb_media_item_get_brief_id (reread), ==, 0);
   g_assert_cmpint (sb_media_item_get_revision_id (reread), ==, 0);

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "sb-test-async.h"
 #include "sb-generation-job.h"
 #include "sb-library-jobs.h"
 #include "sb-library-private.h"
@@ -16,26 +17,6 @@
 
 /* Async plumbing: every helper starts one call and iterates the default
  * main context until its callback has stored the result. */
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
-
-  return *slot;
-}
 
 static char *
 default_path (void)
@@ -53,8 +34,8 @@ open_default_library (void)
   g_autoptr(GError) error = NULL;
   SbLibrary *library;
 
-  sb_library_open_async (file, NULL, store_result_cb, &result);
-  library = sb_library_open_finish (wait_for (&result), &error);
+  sb_library_open_async (file, NULL, sb_test_store_result_cb, &result);
+  library = sb_library_open_finish (sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_true (SB_IS_LIBRARY (library));
 
@@ -141,9 +122,9 @@ add_job (SbLibrary       *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_add_job_async (library, job, NULL, store_result_cb, &result);
+  sb_library_add_job_async (library, job, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_add_job_finish (library, wait_for (&result), error);
+  return sb_library_add_job_finish (library, sb_test_run_until (&result), error);
 }
 
 static gboolean
@@ -153,9 +134,9 @@ update_job (SbLibrary       *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_update_job_async (library, job, NULL, store_result_cb, &result);
+  sb_library_update_job_async (library, job, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_update_job_finish (library, wait_for (&result), error);
+  return sb_library_update_job_finish (library, sb_test_run_until (&result), error);
 }
 
 static SbMediaItem *
@@ -168,9 +149,9 @@ complete_job (SbLibrary       *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_complete_job_async (library, job, item, data, thumbnail, NULL, store_result_cb, &result);
+  sb_library_complete_job_async (library, job, item, data, thumbnail, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_complete_job_finish (library, wait_for (&result), error);
+  return sb_library_complete_job_finish (library, sb_test_run_until (&result), error);
 }
 
 static GListModel *
@@ -180,8 +161,8 @@ list_unfinished (SbLibrary *library)
   g_autoptr(GError) error = NULL;
   GListModel *jobs;
 
-  sb_library_list_unfinished_jobs_async (library, NULL, store_result_cb, &result);
-  jobs = sb_library_list_unfinished_jobs_finish (library, wait_for (&result), &error);
+  sb_library_list_unfinished_jobs_async (library, NULL, sb_test_store_result_cb, &result);
+  jobs = sb_library_list_unfinished_jobs_finish (library, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_true (g_list_model_get_item_type (jobs) == SB_TYPE_GENERATION_JOB);
 
@@ -196,8 +177,8 @@ list_for_revision (SbLibrary *library,
   g_autoptr(GError) error = NULL;
   GListModel *jobs;
 
-  sb_library_list_jobs_for_revision_async (library, revision_id, NULL, store_result_cb, &result);
-  jobs = sb_library_list_jobs_for_revision_finish (library, wait_for (&result), &error);
+  sb_library_list_jobs_for_revision_async (library, revision_id, NULL, sb_test_store_result_cb, &result);
+  jobs = sb_library_list_jobs_for_revision_finish (library, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
 
   return jobs;
@@ -211,9 +192,9 @@ set_scene_media (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_set_scene_media_async (library, scene_id, media_id, NULL, store_result_cb, &result);
+  sb_library_set_scene_media_async (library, scene_id, media_id, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_set_scene_media_finish (library, wait_for (&result), error);
+  return sb_library_set_scene_media_finish (library, sb_test_run_until (&result), error);
 }
 
 static gboolean
@@ -224,9 +205,9 @@ cache_put (SbLibrary   *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_cache_put_async (library, key, json, NULL, store_result_cb, &result);
+  sb_library_cache_put_async (library, key, json, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_cache_put_finish (library, wait_for (&result), error);
+  return sb_library_cache_put_finish (library, sb_test_run_until (&result), error);
 }
 
 static char *
@@ -237,9 +218,9 @@ cache_get (SbLibrary   *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_cache_get_async (library, key, NULL, store_result_cb, &result);
+  sb_library_cache_get_async (library, key, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_cache_get_finish (library, wait_for (&result), out_fetched_at, error);
+  return sb_library_cache_get_finish (library, sb_test_run_until (&result), out_fetched_at, error);
 }
 
 static SbMediaList *
@@ -254,8 +235,8 @@ list_filtered (SbLibrary   *library,
   g_autoptr(GError) error = NULL;
   SbMediaList *list;
 
-  sb_library_list_media_filtered_async (library, &filter, NULL, store_result_cb, &result);
-  list = sb_library_list_media_filtered_finish (library, wait_for (&result), &error);
+  sb_library_list_media_filtered_async (library, &filter, NULL, sb_test_store_result_cb, &result);
+  list = sb_library_list_media_filtered_finish (library, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_true (SB_IS_MEDIA_LIST (list));
 
@@ -270,9 +251,9 @@ set_favourite (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_set_favourite_async (library, id, favourite, NULL, store_result_cb, &result);
+  sb_library_set_favourite_async (library, id, favourite, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_set_favourite_finish (library, wait_for (&result), error);
+  return sb_library_set_favourite_finish (library, sb_test_run_until (&result), error);
 }
 
 static SbMediaItem *
@@ -284,8 +265,8 @@ add_media (SbLibrary   *library,
   g_autoptr(GError) error = NULL;
   SbMediaItem *added;
 
-  sb_library_add_media_async (library, item, data, NULL, NULL, store_result_cb, &result);
-  added = sb_library_add_media_finish (library, wait_for (&result), NULL, &error);
+  sb_library_add_media_async (library, item, data, NULL, NULL, sb_test_store_result_cb, &result);
+  added = sb_library_add_media_finish (library, sb_test_run_until (&result), NULL, &error);
   g_assert_no_error (error);
 
   return added;
@@ -298,9 +279,9 @@ trash_media (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_trash_media_async (library, id, NULL, store_result_cb, &result);
+  sb_library_trash_media_async (library, id, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_trash_media_finish (library, wait_for (&result), error);
+  return sb_library_trash_media_finish (library, sb_test_run_until (&result), error);
 }
 
 static gboolean
@@ -309,9 +290,9 @@ purge_trash (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_purge_trash_async (library, NULL, store_result_cb, &result);
+  sb_library_purge_trash_async (library, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_purge_trash_finish (library, wait_for (&result), error);
+  return sb_library_purge_trash_finish (library, sb_test_run_until (&result), error);
 }
 
 /* Runs every queued worker job and its callback: a no-op read queued last
@@ -327,8 +308,8 @@ flush (SbLibrary *library)
       g_autoptr(GError) error = NULL;
       g_autofree char *json = NULL;
 
-      sb_library_cache_get_async (library, "flush", NULL, store_result_cb, &result);
-      json = sb_library_cache_get_finish (library, wait_for (&result), NULL, &error);
+      sb_library_cache_get_async (library, "flush", NULL, sb_test_store_result_cb, &result);
+      json = sb_library_cache_get_finish (library, sb_test_run_until (&result), NULL, &error);
       g_assert_error (error, SB_LIBRARY_ERROR, SB_LIBRARY_ERROR_NOT_FOUND);
     }
 }
@@ -1223,11 +1204,11 @@ test_filter_live (void)
   /* A new match trashed at once: whatever the order of the check's answer
    * and ::media-removed, it does not stay. */
   pending = new_media (SB_MEDIA_KIND_IMAGE, "lightning.png", "lightning", NULL, 0);
-  sb_library_add_media_async (library, pending, pending_data, NULL, NULL, store_result_cb, &add_result);
-  pending_added = sb_library_add_media_finish (library, wait_for (&add_result), NULL, &error);
+  sb_library_add_media_async (library, pending, pending_data, NULL, NULL, sb_test_store_result_cb, &add_result);
+  pending_added = sb_library_add_media_finish (library, sb_test_run_until (&add_result), NULL, &error);
   g_assert_no_error (error);
-  sb_library_trash_media_async (library, sb_media_item_get_id (pending_added), NULL, store_result_cb, &trash_result);
-  sb_library_trash_media_finish (library, wait_for (&trash_result), &error);
+  sb_library_trash_media_async (library, sb_media_item_get_id (pending_added), NULL, sb_test_store_result_cb, &trash_result);
+  sb_library_trash_media_finish (library, sb_test_run_until (&trash_result), &error);
   g_assert_no_error (error);
   flush (library);
   assert_ids (search, lighthouse, 0, 0);

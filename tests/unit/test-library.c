@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sb-test-async.h"
 #include "sb-library-jobs.h"
 #include "sb-library-private.h"
 #include "sb-library.h"
@@ -18,35 +19,15 @@
 /* Async plumbing: every helper starts one call and iterates the default
  * main context until its callback has stored the result. */
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
-
-  return *slot;
-}
-
 static SbLibrary *
 open_library (GFile   *file,
               GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_open_async (file, NULL, store_result_cb, &result);
+  sb_library_open_async (file, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_open_finish (wait_for (&result), error);
+  return sb_library_open_finish (sb_test_run_until (&result), error);
 }
 
 static SbLibrary *
@@ -88,9 +69,9 @@ add_media (SbLibrary    *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_add_media_async (library, item, data, thumbnail, NULL, store_result_cb, &result);
+  sb_library_add_media_async (library, item, data, thumbnail, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_add_media_finish (library, wait_for (&result), out_existed, error);
+  return sb_library_add_media_finish (library, sb_test_run_until (&result), out_existed, error);
 }
 
 static SbMediaItem *
@@ -100,9 +81,9 @@ get_media (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_get_media_async (library, id, NULL, store_result_cb, &result);
+  sb_library_get_media_async (library, id, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_get_media_finish (library, wait_for (&result), error);
+  return sb_library_get_media_finish (library, sb_test_run_until (&result), error);
 }
 
 static GBytes *
@@ -112,9 +93,9 @@ load_bytes (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_load_bytes_async (library, id, NULL, store_result_cb, &result);
+  sb_library_load_bytes_async (library, id, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_load_bytes_finish (library, wait_for (&result), error);
+  return sb_library_load_bytes_finish (library, sb_test_run_until (&result), error);
 }
 
 static GBytes *
@@ -124,9 +105,9 @@ load_thumbnail (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_load_thumbnail_async (library, id, NULL, store_result_cb, &result);
+  sb_library_load_thumbnail_async (library, id, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_load_thumbnail_finish (library, wait_for (&result), error);
+  return sb_library_load_thumbnail_finish (library, sb_test_run_until (&result), error);
 }
 
 static gboolean
@@ -137,9 +118,9 @@ set_thumbnail (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_set_thumbnail_async (library, id, thumbnail, NULL, store_result_cb, &result);
+  sb_library_set_thumbnail_async (library, id, thumbnail, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_set_thumbnail_finish (library, wait_for (&result), error);
+  return sb_library_set_thumbnail_finish (library, sb_test_run_until (&result), error);
 }
 
 static gboolean
@@ -150,9 +131,9 @@ export_media (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_export_async (library, id, destination, NULL, store_result_cb, &result);
+  sb_library_export_async (library, id, destination, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_export_finish (library, wait_for (&result), error);
+  return sb_library_export_finish (library, sb_test_run_until (&result), error);
 }
 
 static gboolean
@@ -162,9 +143,9 @@ trash_media (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_trash_media_async (library, id, NULL, store_result_cb, &result);
+  sb_library_trash_media_async (library, id, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_trash_media_finish (library, wait_for (&result), error);
+  return sb_library_trash_media_finish (library, sb_test_run_until (&result), error);
 }
 
 static gboolean
@@ -174,9 +155,9 @@ restore_media (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_restore_media_async (library, id, NULL, store_result_cb, &result);
+  sb_library_restore_media_async (library, id, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_restore_media_finish (library, wait_for (&result), error);
+  return sb_library_restore_media_finish (library, sb_test_run_until (&result), error);
 }
 
 static gboolean
@@ -185,9 +166,9 @@ purge_trash (SbLibrary  *library,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sb_library_purge_trash_async (library, NULL, store_result_cb, &result);
+  sb_library_purge_trash_async (library, NULL, sb_test_store_result_cb, &result);
 
-  return sb_library_purge_trash_finish (library, wait_for (&result), error);
+  return sb_library_purge_trash_finish (library, sb_test_run_until (&result), error);
 }
 
 static SbMediaList *
@@ -198,8 +179,8 @@ list_media (SbLibrary    *library,
   g_autoptr(GError) error = NULL;
   SbMediaList *list;
 
-  sb_library_list_media_async (library, kind, NULL, store_result_cb, &result);
-  list = sb_library_list_media_finish (library, wait_for (&result), &error);
+  sb_library_list_media_async (library, kind, NULL, sb_test_store_result_cb, &result);
+  list = sb_library_list_media_finish (library, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_true (G_IS_LIST_MODEL (list));
 
@@ -214,8 +195,8 @@ insert_synthetic (SbLibrary *library,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  sb_library_insert_synthetic_async (library, n_rows, first_created_at, NULL, store_result_cb, &result);
-  sb_library_insert_synthetic_finish (library, wait_for (&result), &error);
+  sb_library_insert_synthetic_async (library, n_rows, first_created_at, NULL, sb_test_store_result_cb, &result);
+  sb_library_insert_synthetic_finish (library, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
 }
 
@@ -507,8 +488,8 @@ search_media (SbLibrary  *library,
   g_autoptr(GError) error = NULL;
   SbMediaList *list;
 
-  sb_library_list_media_filtered_async (library, &filter, NULL, store_result_cb, &result);
-  list = sb_library_list_media_filtered_finish (library, wait_for (&result), &error);
+  sb_library_list_media_filtered_async (library, &filter, NULL, sb_test_store_result_cb, &result);
+  list = sb_library_list_media_filtered_finish (library, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
 
   return list;
@@ -666,8 +647,8 @@ check_from_2 (SbLibrary  *library,
   assert_search (library, "a", "43,42");
 
   /* Unfinished, oldest first: the interrupted one is terminal. */
-  sb_library_list_unfinished_jobs_async (library, NULL, store_result_cb, &result);
-  jobs = sb_library_list_unfinished_jobs_finish (library, wait_for (&result), &error);
+  sb_library_list_unfinished_jobs_async (library, NULL, sb_test_store_result_cb, &result);
+  jobs = sb_library_list_unfinished_jobs_finish (library, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 2);
   first = g_list_model_get_item (jobs, 0);
@@ -837,7 +818,7 @@ test_add_get (void)
 
   before = g_get_real_time ();
   sb_library_add_media_async (library, item, data, thumbnail, NULL, order_check_cb, &check);
-  wait_for (&check.result);
+  sb_test_run_until (&check.result);
   after = g_get_real_time ();
   added = sb_library_add_media_finish (library, check.result, &existed, &error);
   g_clear_object (&check.result);
@@ -1210,8 +1191,8 @@ test_export_cancelled (void)
   g_assert_no_error (error);
 
   g_cancellable_cancel (cancellable);
-  sb_library_export_async (library, sb_media_item_get_id (item), out, cancellable, store_result_cb, &result);
-  g_assert_false (sb_library_export_finish (library, wait_for (&result), &error));
+  sb_library_export_async (library, sb_media_item_get_id (item), out, cancellable, sb_test_store_result_cb, &result);
+  g_assert_false (sb_library_export_finish (library, sb_test_run_until (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_object (&result);
 
@@ -1253,7 +1234,7 @@ context_callback_cb (GObject      *object,
 
   check->callback_on_thread = g_thread_self () == check->thread &&
                               g_main_context_is_owner (check->context);
-  store_result_cb (object, result, user_data);
+  sb_test_store_result_cb (object, result, user_data);
 }
 
 static gpointer
@@ -1274,7 +1255,7 @@ context_thread (gpointer data)
   g_signal_connect (library, "media-added", G_CALLBACK (context_signal_cb), check);
 
   sb_library_add_media_async (library, item, bytes, NULL, NULL, context_callback_cb, &result);
-  added = sb_library_add_media_finish (library, wait_for (&result), NULL, &error);
+  added = sb_library_add_media_finish (library, sb_test_run_until (&result), NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
 
@@ -1796,10 +1777,10 @@ test_closed (void)
   g_autoptr(GError) error = NULL;
 
   /* Queued before close: still done. */
-  sb_library_add_media_async (library, item, data, NULL, NULL, store_result_cb, &queued_result);
+  sb_library_add_media_async (library, item, data, NULL, NULL, sb_test_store_result_cb, &queued_result);
   sb_library_close (library);
   sb_library_close (library);
-  added = sb_library_add_media_finish (library, wait_for (&queued_result), NULL, &error);
+  added = sb_library_add_media_finish (library, sb_test_run_until (&queued_result), NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (added);
 
@@ -1809,8 +1790,8 @@ test_closed (void)
   g_assert_null (refused);
   g_clear_error (&error);
 
-  sb_library_list_media_async (library, SB_MEDIA_KIND_ANY, NULL, store_result_cb, &list_result);
-  list = sb_library_list_media_finish (library, wait_for (&list_result), &error);
+  sb_library_list_media_async (library, SB_MEDIA_KIND_ANY, NULL, sb_test_store_result_cb, &list_result);
+  list = sb_library_list_media_finish (library, sb_test_run_until (&list_result), &error);
   g_assert_error (error, SB_LIBRARY_ERROR, SB_LIBRARY_ERROR_CLOSED);
   g_assert_null (list);
 

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include "sb-test-async.h"
 #include "sb-anthropic-client.h"
 #include "sb-llm-chain.h"
 #include "sb-openai-client.h"
@@ -26,22 +27,6 @@ static char *base_url;
 static SoupSession *control;
 
 /* ---- plumbing ---- */
-
-static GAsyncResult *
-run_until (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
 
 static JsonNode *
 control_request (const char *method,
@@ -151,8 +136,8 @@ create_prediction (SbReplicateClient  *client,
   json_object_set_string_member (input, "prompt", prompt);
   json_object_set_int_member (input, "num_outputs", 1);
   sb_replicate_client_create_prediction_async (client, "black-forest-labs/flux-schnell", NULL, input, 0,
-                                               NULL, store_result_cb, &result);
-  return sb_replicate_client_create_prediction_finish (client, run_until (&result), error);
+                                               NULL, sb_test_store_result_cb, &result);
+  return sb_replicate_client_create_prediction_finish (client, sb_test_run_until (&result), error);
 }
 
 static void
@@ -166,8 +151,8 @@ test_replicate_auth (void)
 
   fake_reset ();
   sb_replicate_client_set_api_key (client, "bad-key");
-  sb_replicate_client_get_collection_async (client, "text-to-image", NULL, store_result_cb, &result);
-  g_assert_null (sb_replicate_client_get_collection_finish (client, run_until (&result), &error));
+  sb_replicate_client_get_collection_async (client, "text-to-image", NULL, sb_test_store_result_cb, &result);
+  g_assert_null (sb_replicate_client_get_collection_finish (client, sb_test_run_until (&result), &error));
 
   g_assert_error (error, SB_PROVIDER_ERROR, SB_PROVIDER_ERROR_AUTH);
   g_assert_cmpstr (error->message, ==, "Replicate rejected the API key. Check it in Preferences.");
@@ -192,8 +177,8 @@ test_replicate_catalogue (void)
   fake_reset ();
   sb_replicate_client_set_api_key (client, KEY);
 
-  sb_replicate_client_list_collections_async (client, NULL, store_result_cb, &result);
-  collections = sb_replicate_client_list_collections_finish (client, run_until (&result), &error);
+  sb_replicate_client_list_collections_async (client, NULL, sb_test_store_result_cb, &result);
+  collections = sb_replicate_client_list_collections_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (collections->len, >, 0);
   /* Every page was fetched by its `next` URL. */
@@ -201,8 +186,8 @@ test_replicate_catalogue (void)
   g_assert_cmpuint (fake_count ("replicate-collections"), >=, 1);
   g_clear_object (&result);
 
-  sb_replicate_client_get_model_async (client, "black-forest-labs", "flux-schnell", NULL, store_result_cb, &result);
-  model = sb_replicate_client_get_model_finish (client, run_until (&result), &error);
+  sb_replicate_client_get_model_async (client, "black-forest-labs", "flux-schnell", NULL, sb_test_store_result_cb, &result);
+  model = sb_replicate_client_get_model_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   params = sb_replicate_model_parse_params (model, &error);
   g_assert_no_error (error);
@@ -210,8 +195,8 @@ test_replicate_catalogue (void)
   g_clear_object (&result);
 
   /* An unknown model. */
-  sb_replicate_client_get_model_async (client, "nobody", "nothing", NULL, store_result_cb, &result);
-  g_assert_null (sb_replicate_client_get_model_finish (client, run_until (&result), &error));
+  sb_replicate_client_get_model_async (client, "nobody", "nothing", NULL, sb_test_store_result_cb, &result);
+  g_assert_null (sb_replicate_client_get_model_finish (client, sb_test_run_until (&result), &error));
   g_assert_error (error, SB_PROVIDER_ERROR, SB_PROVIDER_ERROR_NOT_FOUND);
 }
 
@@ -236,8 +221,8 @@ test_replicate_run_and_download (void)
   g_assert_no_error (error);
   g_assert_nonnull (created->id);
 
-  sb_replicate_client_wait_prediction_async (client, created, 60, NULL, store_result_cb, &result);
-  done = sb_replicate_client_wait_prediction_finish (client, run_until (&result), &error);
+  sb_replicate_client_wait_prediction_async (client, created, 60, NULL, sb_test_store_result_cb, &result);
+  done = sb_replicate_client_wait_prediction_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (done->status, ==, SB_PREDICTION_SUCCEEDED);
   g_assert_cmpuint (g_strv_length (done->outputs), >=, 1);
@@ -245,8 +230,8 @@ test_replicate_run_and_download (void)
 
   /* The output lives on another host name than the API. */
   g_assert_true (g_str_has_prefix (done->outputs[0], "http://localhost:"));
-  sb_replicate_client_download_output_async (client, done->outputs[0], 50 * 1024 * 1024, NULL, store_result_cb, &result);
-  download = sb_replicate_client_download_output_finish (client, run_until (&result), &error);
+  sb_replicate_client_download_output_async (client, done->outputs[0], 50 * 1024 * 1024, NULL, sb_test_store_result_cb, &result);
+  download = sb_replicate_client_download_output_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (download->mime_type, "image/"));
 
@@ -311,8 +296,8 @@ test_replicate_iterator_output (void)
       g_autofree char *partial = NULL;
 
       g_clear_object (&result);
-      sb_replicate_client_get_prediction_async (client, created->id, NULL, store_result_cb, &result);
-      now = sb_replicate_client_get_prediction_finish (client, run_until (&result), &error);
+      sb_replicate_client_get_prediction_async (client, created->id, NULL, sb_test_store_result_cb, &result);
+      now = sb_replicate_client_get_prediction_finish (client, sb_test_run_until (&result), &error);
       g_assert_no_error (error);
       partial = sb_prediction_dup_text (now);
       if (now->status == SB_PREDICTION_PROCESSING && partial != NULL && *partial != '\0' &&
@@ -323,8 +308,8 @@ test_replicate_iterator_output (void)
   g_assert_true (saw_partial);
 
   g_clear_object (&result);
-  sb_replicate_client_wait_prediction_async (client, created, 60, NULL, store_result_cb, &result);
-  done = sb_replicate_client_wait_prediction_finish (client, run_until (&result), &error);
+  sb_replicate_client_wait_prediction_async (client, created, 60, NULL, sb_test_store_result_cb, &result);
+  done = sb_replicate_client_wait_prediction_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (done->status, ==, SB_PREDICTION_SUCCEEDED);
   text = sb_prediction_dup_text (done);
@@ -355,15 +340,15 @@ check_truncated_download (const char *marker,
   sb_replicate_client_set_api_key (client, KEY);
   created = create_prediction (client, prompt, &error);
   g_assert_no_error (error);
-  sb_replicate_client_wait_prediction_async (client, created, 60, NULL, store_result_cb, &result);
-  done = sb_replicate_client_wait_prediction_finish (client, run_until (&result), &error);
+  sb_replicate_client_wait_prediction_async (client, created, 60, NULL, sb_test_store_result_cb, &result);
+  done = sb_replicate_client_wait_prediction_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
 
   if (run_fault != NULL)
     fake_add_fault (run_fault);
-  sb_replicate_client_download_output_async (client, done->outputs[0], 50 * 1024 * 1024, NULL, store_result_cb, &result);
-  download = sb_replicate_client_download_output_finish (client, run_until (&result), &error);
+  sb_replicate_client_download_output_async (client, done->outputs[0], 50 * 1024 * 1024, NULL, sb_test_store_result_cb, &result);
+  download = sb_replicate_client_download_output_finish (client, sb_test_run_until (&result), &error);
 
   entries = fake_requests (NULL);
   for (guint i = 0; i < entries->len; i++)
@@ -410,8 +395,8 @@ test_replicate_sync_mode (void)
   sb_replicate_client_set_api_key (client, KEY);
   json_object_set_string_member (input, "prompt", "a paper boat");
   sb_replicate_client_create_prediction_async (client, "black-forest-labs/flux-schnell", NULL, input, 10,
-                                               NULL, store_result_cb, &result);
-  prediction = sb_replicate_client_create_prediction_finish (client, run_until (&result), &error);
+                                               NULL, sb_test_store_result_cb, &result);
+  prediction = sb_replicate_client_create_prediction_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
 
   creates = fake_requests ("replicate-create");
@@ -541,8 +526,8 @@ test_replicate_get_retried (void)
   /* A GET may be repeated after a 502 or 500. */
   fake_add_fault ("replicate-collections:502:2");
   sb_replicate_client_set_api_key (client, KEY);
-  sb_replicate_client_get_collection_async (client, "text-to-image", NULL, store_result_cb, &result);
-  collection = sb_replicate_client_get_collection_finish (client, run_until (&result), &error);
+  sb_replicate_client_get_collection_async (client, "text-to-image", NULL, sb_test_store_result_cb, &result);
+  collection = sb_replicate_client_get_collection_finish (client, sb_test_run_until (&result), &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (collection->models->len, >, 0);
@@ -566,8 +551,8 @@ test_replicate_cancel (void)
   created = create_prediction (client, "a slow one [fake:slow=30]", &error);
   g_assert_no_error (error);
 
-  sb_replicate_client_cancel_prediction_async (client, created->id, NULL, store_result_cb, &result);
-  canceled = sb_replicate_client_cancel_prediction_finish (client, run_until (&result), &error);
+  sb_replicate_client_cancel_prediction_async (client, created->id, NULL, sb_test_store_result_cb, &result);
+  canceled = sb_replicate_client_cancel_prediction_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (canceled->status, ==, SB_PREDICTION_CANCELED);
   g_assert_false (sb_prediction_check (canceled, &error));
@@ -591,8 +576,8 @@ test_replicate_file_input (void)
   sb_replicate_client_set_api_key (client, KEY);
 
   /* Small files travel inline. */
-  sb_replicate_client_prepare_file_input_async (client, small_bytes, "ref.png", "image/png", NULL, store_result_cb, &result);
-  small_value = sb_replicate_client_prepare_file_input_finish (client, run_until (&result), &error);
+  sb_replicate_client_prepare_file_input_async (client, small_bytes, "ref.png", "image/png", NULL, sb_test_store_result_cb, &result);
+  small_value = sb_replicate_client_prepare_file_input_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (small_value, ==, "data:image/png;base64,iVBORw0KGgo=");
   g_assert_cmpuint (fake_count ("replicate-files"), ==, 0);
@@ -601,8 +586,8 @@ test_replicate_file_input (void)
   /* Larger ones are uploaded (multipart) and passed by URL. */
   memcpy (large, "\x89PNG\r\n\x1a\n", 8);
   large_bytes = g_bytes_new (large, SB_REPLICATE_MAX_DATA_URI_BYTES + 1);
-  sb_replicate_client_prepare_file_input_async (client, large_bytes, "ref.png", "image/png", NULL, store_result_cb, &result);
-  large_value = sb_replicate_client_prepare_file_input_finish (client, run_until (&result), &error);
+  sb_replicate_client_prepare_file_input_async (client, large_bytes, "ref.png", "image/png", NULL, sb_test_store_result_cb, &result);
+  large_value = sb_replicate_client_prepare_file_input_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (large_value, "http://"));
   g_assert_nonnull (strstr (large_value, "/v1/files/"));
@@ -638,8 +623,8 @@ complete (SbLlmClient  *client,
   if (deltas != NULL)
     sb_chat_request_set_delta_func (request, delta_cb, deltas, NULL);
 
-  sb_llm_client_complete_async (client, request, NULL, store_result_cb, &result);
-  return sb_llm_client_complete_finish (client, run_until (&result), error);
+  sb_llm_client_complete_async (client, request, NULL, sb_test_store_result_cb, &result);
+  return sb_llm_client_complete_finish (client, sb_test_run_until (&result), error);
 }
 
 static SbLlmClient *
@@ -847,8 +832,8 @@ test_llm_models (void)
   gboolean any_vision = FALSE;
 
   fake_reset ();
-  sb_llm_client_list_models_async (client, NULL, store_result_cb, &result);
-  models = sb_llm_client_list_models_finish (client, run_until (&result), &error);
+  sb_llm_client_list_models_async (client, NULL, sb_test_store_result_cb, &result);
+  models = sb_llm_client_list_models_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (models->len, >, 0);
   for (guint i = 0; i < models->len; i++)
@@ -886,8 +871,8 @@ test_ollama (void)
   sb_llm_client_set_model (client, "qwen3-vl:8b");
 
   fake_reset ();
-  sb_llm_client_list_models_async (client, NULL, store_result_cb, &result);
-  models = sb_llm_client_list_models_finish (client, run_until (&result), &error);
+  sb_llm_client_list_models_async (client, NULL, sb_test_store_result_cb, &result);
+  models = sb_llm_client_list_models_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (models->len, ==, 3);
   g_assert_cmpstr (((SbLlmModel *) g_ptr_array_index (models, 0))->id, ==, "llama3.2:latest");
@@ -895,8 +880,8 @@ test_ollama (void)
   g_clear_object (&result);
   sb_chat_request_add_user_text (request, "describe this reference");
   sb_chat_request_add_image (request, image, "image/png");
-  sb_llm_client_complete_async (client, request, NULL, store_result_cb, &result);
-  answer = sb_llm_client_complete_finish (client, run_until (&result), &error);
+  sb_llm_client_complete_async (client, request, NULL, sb_test_store_result_cb, &result);
+  answer = sb_llm_client_complete_finish (client, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (answer->text);
   g_assert_cmpint (answer->provider, ==, SB_PROVIDER_OPENAI_COMPATIBLE);
@@ -937,8 +922,8 @@ send_slow (SbHttp           *http,
   sb_http_request_set_timeout (request, 1);
   sb_http_request_add_header (request, "X-Fake-Fault", fault);
 
-  sb_http_send_async (http, request, NULL, store_result_cb, &result);
-  return sb_http_send_finish (http, run_until (&result), error);
+  sb_http_send_async (http, request, NULL, sb_test_store_result_cb, &result);
+  return sb_http_send_finish (http, sb_test_run_until (&result), error);
 }
 
 static void
@@ -990,8 +975,8 @@ test_fallback_chain (void)
   /* OpenRouter is down: Anthropic answers. */
   fake_reset ();
   fake_add_fault ("openrouter-chat:503");
-  sb_llm_chain_complete_async (chain, request, NULL, store_result_cb, &result);
-  answer = sb_llm_chain_complete_finish (chain, run_until (&result), &error);
+  sb_llm_chain_complete_async (chain, request, NULL, sb_test_store_result_cb, &result);
+  answer = sb_llm_chain_complete_finish (chain, sb_test_run_until (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (answer->provider, ==, SB_PROVIDER_ANTHROPIC);
   g_assert_cmpuint (answer->failures->len, ==, 1);
@@ -1004,8 +989,8 @@ test_fallback_chain (void)
   /* A rejected key is the user's to fix: no fallback. */
   fake_reset ();
   sb_llm_client_set_api_key (openrouter, "bad-key");
-  sb_llm_chain_complete_async (chain, request, NULL, store_result_cb, &result);
-  answer = sb_llm_chain_complete_finish (chain, run_until (&result), &error);
+  sb_llm_chain_complete_async (chain, request, NULL, sb_test_store_result_cb, &result);
+  answer = sb_llm_chain_complete_finish (chain, sb_test_run_until (&result), &error);
   g_assert_null (answer);
   g_assert_error (error, SB_PROVIDER_ERROR, SB_PROVIDER_ERROR_AUTH);
   g_assert_cmpuint (fake_count ("anthropic"), ==, 0);
@@ -1055,9 +1040,9 @@ test_cancel (void)
 
   fake_reset ();
   sb_chat_request_add_user_text (request, "a long one [fake:slow=20]");
-  sb_llm_client_complete_async (client, request, cancellable, store_result_cb, &result);
+  sb_llm_client_complete_async (client, request, cancellable, sb_test_store_result_cb, &result);
   g_timeout_add_once (100, (GSourceOnceFunc) g_cancellable_cancel, cancellable);
-  answer = sb_llm_client_complete_finish (client, run_until (&result), &error);
+  answer = sb_llm_client_complete_finish (client, sb_test_run_until (&result), &error);
   g_assert_null (answer);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }

@@ -12,28 +12,9 @@
 
 #include <glib/gstdio.h>
 
+#include "sb-test-async.h"
 #include "sb-library.h"
 #include "sb-video-cache.h"
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
-
-  return *slot;
-}
 
 static SbLibrary *
 open_library (void)
@@ -43,8 +24,8 @@ open_library (void)
   g_autoptr(GError) error = NULL;
   SbLibrary *library;
 
-  sb_library_open_async (file, NULL, store_result_cb, &result);
-  library = sb_library_open_finish (wait_for (&result), &error);
+  sb_library_open_async (file, NULL, sb_test_store_result_cb, &result);
+  library = sb_library_open_finish (sb_test_run_until (&result), &error);
   g_assert_no_error (error);
 
   return library;
@@ -68,8 +49,8 @@ add_video (SbLibrary *library,
 
   sb_media_item_set_kind (item, SB_MEDIA_KIND_VIDEO);
   sb_media_item_set_mime_type (item, "video/webm");
-  sb_library_add_media_async (library, item, bytes, NULL, NULL, store_result_cb, &result);
-  added = sb_library_add_media_finish (library, wait_for (&result), NULL, &error);
+  sb_library_add_media_async (library, item, bytes, NULL, NULL, sb_test_store_result_cb, &result);
+  added = sb_library_add_media_finish (library, sb_test_run_until (&result), NULL, &error);
   g_assert_no_error (error);
 
   return added;
@@ -84,8 +65,8 @@ materialize (SbVideoCache *cache,
   g_autoptr(GError) error = NULL;
   GFile *file;
 
-  sb_video_cache_materialize_async (cache, id, NULL, store_result_cb, &result);
-  file = sb_video_cache_materialize_finish (cache, wait_for (&result), out_hit, &error);
+  sb_video_cache_materialize_async (cache, id, NULL, sb_test_store_result_cb, &result);
+  file = sb_video_cache_materialize_finish (cache, sb_test_run_until (&result), out_hit, &error);
   g_assert_no_error (error);
   g_assert_nonnull (file);
 
