@@ -72,9 +72,28 @@ GListModel        *sb_generation_queue_get_jobs       (SbGenerationQueue  *self)
 char              *sb_generation_queue_submit         (SbGenerationQueue  *self,
                                                        GPtrArray          *requests);
 
+/* A string value of a request's input (or an element of an array value)
+ * of the form "storyboard-media:<id>" stands for the library's media <id>
+ * (sb_generation_media_uri()).  Each time the job starts -- first run,
+ * retry, a queued job resumed after a restart -- the queue reads the media's
+ * bytes from the library and sends them through
+ * sb_replicate_client_prepare_file_input_async() (a data URI, or an upload
+ * when larger than the data-URI limit) in the copy of the input it sends.
+ * The stored input keeps the marker: provenance holds no data URI, and a
+ * retry sends the image afresh.  If the media is gone or cannot be sent,
+ * the job fails with a message saying so. */
+#define SB_GENERATION_MEDIA_URI_PREFIX "storyboard-media:"
+char              *sb_generation_media_uri            (gint64              media_id);
+
 /* Runs a failed, canceled, expired or interrupted job again (a new
- * prediction; the old job keeps its history and a new job is added). */
+ * prediction; the old job keeps its history, is marked dismissed, and a new
+ * job is added). */
 void               sb_generation_queue_retry          (SbGenerationQueue  *self,
+                                                       SbGenerationJob    *job);
+
+/* Hides a job that ended without output from the failed ones (stored;
+ * sets :dismissed and emits ::job-changed).  A running job is left alone. */
+void               sb_generation_queue_dismiss        (SbGenerationQueue  *self,
                                                        SbGenerationJob    *job);
 
 /* Cancels @job (Replicate cancel for a running prediction); a finished job

@@ -105,6 +105,12 @@ gint64           sb_generation_job_get_media_id        (SbGenerationJob *self);
 void             sb_generation_job_set_media_id        (SbGenerationJob *self,
                                                         gint64           media_id);
 
+/* Hidden from the failed jobs (retried, or removed by the user); stored as
+ * dismissed_at.  Property "dismissed". */
+gboolean         sb_generation_job_get_dismissed       (SbGenerationJob *self);
+void             sb_generation_job_set_dismissed       (SbGenerationJob *self,
+                                                        gboolean         dismissed);
+
 /* Not stored: the per-input messages of a refused request (name -> text). */
 GHashTable      *sb_generation_job_get_field_errors    (SbGenerationJob *self);
 void             sb_generation_job_set_field_errors    (SbGenerationJob *self,

@@ -78,6 +78,31 @@ GListModel *sb_library_list_jobs_for_revision_finish (SbLibrary           *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
+/* GListModel of SbGenerationJob of @kind that ended without an output
+ * (failed, expired or interrupted; not canceled) and were not dismissed,
+ * newest first, at most @limit of them.  What the Videos page shows as
+ * failed tiles. */
+void        sb_library_list_failed_jobs_async     (SbLibrary           *self,
+                                                   SbMediaKind          kind,
+                                                   guint                limit,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+GListModel *sb_library_list_failed_jobs_finish    (SbLibrary           *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
+/* Marks a job dismissed (dismissed_at = now): it no longer shows among the
+ * failed ones.  Its history stays. */
+void        sb_library_dismiss_job_async          (SbLibrary           *self,
+                                                   gint64               job_id,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean    sb_library_dismiss_job_finish         (SbLibrary           *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
 /* Sets a scene's chosen media (the favourite variant that represents it). */
 void        sb_library_set_scene_media_async      (SbLibrary           *self,
                                                    gint64               scene_id,
