@@ -331,7 +331,8 @@ describe_video (SbSceneRow *self)
     case SB_JOB_SUCCEEDED:
       if (self->video_duration > 0)
         {
-          g_autofree char *length = format_seconds ((gint64) (self->video_duration + 0.5));
+          /* A video that is there is at least a second long to the eye. */
+          g_autofree char *length = format_seconds (MAX (1, (gint64) (self->video_duration + 0.5)));
 
           /* Translators: %s is the video's length, "0:06" */
           return g_strdup_printf (_("Video ready · %s"), length);
