@@ -1488,6 +1488,10 @@ sb_brief_editor_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->jobs_cancellable);
+  /* Nothing reaches the widgets once they are gone. */
+  if (self->queue != NULL)
+    g_signal_handlers_disconnect_by_data (self->queue, self);
+  g_signal_handlers_disconnect_by_data (g_network_monitor_get_default (), self);
   self->picker = NULL;
   self->form = NULL;
 

@@ -645,6 +645,10 @@ sb_video_section_dispose (GObject *object)
   SbVideoSection *self = SB_VIDEO_SECTION (object);
 
   g_cancellable_cancel (self->cancellable);
+  /* Nothing reaches the widgets once they are gone. */
+  if (self->queue != NULL)
+    g_signal_handlers_disconnect_by_data (self->queue, self);
+  g_signal_handlers_disconnect_by_data (g_network_monitor_get_default (), self);
   self->image.picker = NULL;
   self->image.form = NULL;
   self->text.picker = NULL;
