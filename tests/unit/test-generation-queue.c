@@ -2050,6 +2050,14 @@ test_media_marker_resumed (void)
   image_uri = data_uri (image, "image/png");
   marker = sb_generation_media_uri (image_id);
   request = new_video_request ("left queued", marker, image_id, 3);
+  /* Markers in an array are replaced too, other values kept. */
+  {
+    JsonArray *extra = json_array_new ();
+
+    json_array_add_string_element (extra, "https://example.com/keep.png");
+    json_array_add_string_element (extra, marker);
+    json_object_set_array_member (request->input, "extra_images", extra);
+  }
   json_node_set_object (node, request->input);
   input = json_to_string (node, FALSE);
   sb_generation_job_set_batch_id (job, "earlier-batch");
@@ -2073,6 +2081,13 @@ test_media_marker_resumed (void)
   assert_video_stored (library, resumed, "left queued", 3, image_id);
   sent = fake_prediction_input (sb_generation_job_get_prediction_id (resumed));
   g_assert_cmpstr (json_object_get_string_member (sent, "image"), ==, image_uri);
+  {
+    JsonArray *extra = json_object_get_array_member (sent, "extra_images");
+
+    g_assert_cmpuint (json_array_get_length (extra), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (extra, 0), ==, "https://example.com/keep.png");
+    g_assert_cmpstr (json_array_get_string_element (extra, 1), ==, image_uri);
+  }
   g_assert_cmpstr (sb_generation_job_get_input (resumed), ==, input);
 
   g_clear_object (&result);
