@@ -565,8 +565,14 @@ job_completed_cb (GObject      *object,
   item = sb_library_complete_job_finish (SB_LIBRARY (object), result, &error);
   if (item == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("The image could not be saved in the library: %s"),
-                                                  error->message);
+      g_autofree char *message = NULL;
+
+      if (sb_generation_job_get_kind (run->job) == SB_MEDIA_KIND_VIDEO)
+        /* Translators: %s says why */
+        message = g_strdup_printf (_("The video could not be saved in the library: %s"), error->message);
+      else
+        /* Translators: %s says why */
+        message = g_strdup_printf (_("The image could not be saved in the library: %s"), error->message);
 
       finish_run (run, SB_JOB_FAILED, message, TRUE);
       return;
@@ -843,6 +849,25 @@ download_next (Run *run)
   else if (run->output_expired)
     finish_run (run, SB_JOB_EXPIRED,
                 _("Replicate removed the output before it could be downloaded. Run the job again."), TRUE);
+  else if (run->output_error->domain == SB_MEDIA_ERROR)
+    {
+      /* The file itself is unusable: say what to do about it. */
+      g_autofree char *reason = g_strdup (run->output_error->message);
+      g_autofree char *message = NULL;
+
+      g_strchomp (reason);
+      if (g_str_has_suffix (reason, "."))
+        reason[strlen (reason) - 1] = '\0';
+      if (sb_generation_job_get_kind (run->job) == SB_MEDIA_KIND_VIDEO)
+        /* Translators: %s says what is wrong with the file */
+        message = g_strdup_printf (_("The video Replicate sent cannot be used (%s). Run it again; if it "
+                                     "happens again, choose another model."), reason);
+      else
+        /* Translators: %s says what is wrong with the file */
+        message = g_strdup_printf (_("The image Replicate sent cannot be used (%s). Run it again; if it "
+                                     "happens again, choose another model."), reason);
+      finish_run (run, SB_JOB_FAILED, message, TRUE);
+    }
   else
     finish_run (run, SB_JOB_FAILED, run->output_error->message, TRUE);
 }
