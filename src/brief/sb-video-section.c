@@ -126,7 +126,7 @@ is_ready (SbVideoSection *self)
 static gboolean
 model_usable (Model *model)
 {
-  return model->form != NULL && model->problem == NULL &&
+  return model->picker != NULL && model->form != NULL && model->problem == NULL &&
          sb_model_picker_get_selected_model (model->picker) != NULL;
 }
 
@@ -155,7 +155,7 @@ static const char *
 model_reason (Model      *model,
               const char *none)
 {
-  if (sb_model_picker_get_selected_model (model->picker) == NULL)
+  if (model->picker == NULL || sb_model_picker_get_selected_model (model->picker) == NULL)
     return none;
   if (model->problem != NULL)
     return model->problem;
@@ -193,8 +193,10 @@ update (SbVideoSection *self)
             total++;
             done += sb_job_status_is_terminal (sb_generation_job_get_status (job));
           }
-      /* Translators: %u of %u videos of the batch are done */
-      progress = g_strdup_printf (_("Making videos… %u of %u done"), done, total);
+      /* Translators: the first %u videos of the batch's %u are done */
+      progress = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Making videos… %u of %u done",
+                                               "Making videos… %u of %u done", total),
+                                  done, total);
       status = progress;
     }
   else if (self->revision == NULL || !self->key_checked)
@@ -253,7 +255,7 @@ model_rebuild (Model      *model,
                const char *title,
                gboolean    image_to_video)
 {
-  SbReplicateModel *selected = sb_model_picker_get_selected_model (model->picker);
+  SbReplicateModel *selected = model->picker != NULL ? sb_model_picker_get_selected_model (model->picker) : NULL;
   g_autoptr(GPtrArray) params = NULL;
   g_autoptr(GError) error = NULL;
   SbModelParam *image_input = NULL;
