@@ -96,7 +96,10 @@ static GParamSpec *properties[N_PROPS];
 
 static void save_now (SbBriefEditor *self);
 static void run_pending (SbBriefEditor *self);
+static void drop_pending_videos (SbBriefEditor *self);
 static void update_generation (SbBriefEditor *self);
+static void show_toast (SbBriefEditor *self,
+                        AdwToast      *toast);
 
 static GListStore *
 get_store (SbBriefEditor *self)
@@ -253,6 +256,9 @@ revision_saved_cb (GObject      *object,
       message = g_strdup_printf (_("Not saved: %s"), error->message);
       self->dirty = TRUE;
       set_status (self, message);
+      /* Videos wait for the scenes to be stored: not now, and their
+       * buttons work again. */
+      drop_pending_videos (self);
       return;
     }
 
@@ -505,10 +511,51 @@ scene_action (GtkWidget  *widget,
 
 typedef struct
 {
-  gint64  scene_id;   /* 0: every scene with a prompt */
-  guint   n;          /* images per scene */
-  gboolean video;     /* a video instead */
+  SbBriefRevision *revision;  /* the one it was asked for */
+  gint64           scene_id;  /* 0: every scene with a prompt */
+  guint            n;         /* images per scene */
+  gboolean         video;     /* a video instead */
 } PendingRun;
+
+static void
+pending_run_free (PendingRun *run)
+{
+  g_clear_object (&run->revision);
+  g_free (run);
+}
+
+/* Drops the runs waiting that @keep (NULL: none) does not have; the video
+ * section hears of each video request dropped. */
+static void
+drop_pending (SbBriefEditor   *self,
+              gboolean         videos_only,
+              SbBriefRevision *keep)
+{
+  for (guint i = self->pending->len; i > 0; i--)
+    {
+      PendingRun *run = g_ptr_array_index (self->pending, i - 1);
+
+      if ((videos_only && !run->video) || (keep != NULL && run->revision == keep))
+        continue;
+      if (run->video && run->revision == self->revision)
+        sb_video_section_drop_request (self->video_section, run->scene_id);
+      g_ptr_array_remove_index (self->pending, i - 1);
+    }
+}
+
+static void
+drop_pending_videos (SbBriefEditor *self)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < self->pending->len; i++)
+    any |= ((PendingRun *) g_ptr_array_index (self->pending, i))->video;
+  if (!any)
+    return;
+
+  drop_pending (self, TRUE, NULL);
+  show_toast (self, adw_toast_new (_("The videos were not started because the brief could not be saved. Try again once it is saved.")));
+}
 
 static gint64 *
 int64_key (gint64 id)
@@ -933,6 +980,10 @@ submit_run (SbBriefEditor *self,
   g_autofree char *batch_id = NULL;
   guint n;
 
+  /* Asked for another revision's scenes: not for these. */
+  if (run->revision != self->revision)
+    return;
+
   if (run->video)
     {
       sb_video_section_submit (self->video_section, run->scene_id);
@@ -1015,14 +1066,24 @@ key_looked_up_cb (GObject      *object,
   sb_video_section_set_has_key (self->video_section, self->has_key);
 
   pending = g_steal_pointer (&self->pending);
-  self->pending = g_ptr_array_new_with_free_func (g_free);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_run_free);
   if (self->has_key)
     for (guint i = 0; i < pending->len; i++)
       submit_run (self, g_ptr_array_index (pending, i));
-  else if (pending->len > 0 && ((PendingRun *) g_ptr_array_index (pending, 0))->video)
-    show_toast (self, adw_toast_new (_("Add a Replicate API key in Preferences to make videos")));
-  else if (pending->len > 0)
-    show_toast (self, adw_toast_new (_("Add a Replicate API key in Preferences to generate images")));
+  else
+    {
+      for (guint i = 0; i < pending->len; i++)
+        {
+          PendingRun *run = g_ptr_array_index (pending, i);
+
+          if (run->video && run->revision == self->revision)
+            sb_video_section_drop_request (self->video_section, run->scene_id);
+        }
+      if (pending->len > 0 && ((PendingRun *) g_ptr_array_index (pending, 0))->video)
+        show_toast (self, adw_toast_new (_("Add a Replicate API key in Preferences to make videos")));
+      else if (pending->len > 0)
+        show_toast (self, adw_toast_new (_("Add a Replicate API key in Preferences to generate images")));
+    }
 
   update_generation (self);
 }
@@ -1070,6 +1131,7 @@ request_run (SbBriefEditor *self,
 {
   PendingRun *run = g_new0 (PendingRun, 1);
 
+  run->revision = g_object_ref (self->revision);
   run->scene_id = scene_id;
   run->n = MAX (n, 1);
   run->video = video;
@@ -1160,6 +1222,8 @@ on_make_videos (SbBriefEditor *self,
 {
   if (self->queue != NULL && self->revision != NULL)
     request_run (self, scene_id, 1, TRUE);
+  else
+    sb_video_section_drop_request (self->video_section, scene_id);
 }
 
 static void
@@ -1172,7 +1236,8 @@ show_scene_video (SbBriefEditor *self,
   if (scene != NULL)
     job = sb_video_section_get_scene_job (self->video_section, sb_scene_get_id (scene));
   sb_scene_row_set_video (row, job, sb_video_section_get_duration (self->video_section, job),
-                          scene != NULL && sb_video_section_can_make (self->video_section, scene));
+                          scene != NULL && sb_video_section_can_make (self->video_section, scene),
+                          scene != NULL ? sb_video_section_get_problem (self->video_section, scene) : NULL);
 }
 
 static void
@@ -1217,7 +1282,8 @@ video_action (GtkWidget  *widget,
           save_now (self);
           return;
         }
-      request_run (self, sb_scene_get_id (scene), 1, TRUE);
+      /* The section comes back through ::make-videos. */
+      sb_video_section_make (self->video_section, sb_scene_get_id (scene));
     }
   else if (g_str_equal (action_name, "editor.retry-video"))
     sb_video_section_retry_scene (self->video_section, sb_scene_get_id (scene));
@@ -1360,7 +1426,11 @@ scene_media_set_cb (GObject      *object,
       SbScene *scene = find_scene_by_id (choice->self, choice->scene_id);
 
       if (scene != NULL)
-        sb_scene_set_chosen_media_id (scene, choice->media_id);
+        {
+          sb_scene_set_chosen_media_id (scene, choice->media_id);
+          /* Its video starts from this image now (or can, at all). */
+          sb_video_section_update (choice->self->video_section);
+        }
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -1632,7 +1702,7 @@ sb_brief_editor_init (SbBriefEditor *self)
   self->cancellable = g_cancellable_new ();
   self->jobs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->pending = g_ptr_array_new_with_free_func (g_free);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_run_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1822,6 +1892,8 @@ sb_brief_editor_set_revision (SbBriefEditor   *self,
   self->dirty = FALSE;
 
   g_set_object (&self->revision, revision);
+  /* What was asked for the previous revision is not made for this one. */
+  drop_pending (self, FALSE, revision);
 
   self->updating = TRUE;
   set_row_text (self->title_row, revision ? sb_brief_revision_get_title (revision) : NULL);

@@ -55,6 +55,7 @@ struct _SbSceneRow
   double             video_duration;  /* seconds, -1 unknown */
   guint              video_tick_id;
   gboolean           can_make_video;
+  char              *video_problem;   /* why the scene cannot get a video, or NULL */
 
   guint           position;
   guint           n_scenes;
@@ -63,6 +64,17 @@ struct _SbSceneRow
 
 G_DEFINE_FINAL_TYPE (SbSceneRow, sb_scene_row, GTK_TYPE_WIDGET)
 
+/* Takes @label. */
+static void
+set_accessible_label (GtkWidget *widget,
+                      char      *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  g_free (label);
+}
+
 static void
 update_labels (SbSceneRow *self)
 {
@@ -70,6 +82,7 @@ update_labels (SbSceneRow *self)
   g_autofree char *accessible = NULL;
   g_autofree char *field = NULL;
   const char *title = self->scene != NULL ? sb_scene_get_title (self->scene) : NULL;
+  guint scene_number = self->position + 1;
 
   /* Translators: %u is the scene's number */
   number = g_strdup_printf (_("Scene %u"), self->position + 1);
@@ -86,6 +99,16 @@ update_labels (SbSceneRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->title_entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, field,
                                   -1);
+
+  /* Each card's video buttons say which scene they are for. */
+  /* Translators: %u is the scene's number */
+  set_accessible_label (self->make_video_button, g_strdup_printf (_("Make a video of scene %u"), scene_number));
+  /* Translators: %u is the scene's number */
+  set_accessible_label (self->video_retry_button, g_strdup_printf (_("Retry the video of scene %u"), scene_number));
+  /* Translators: %u is the scene's number */
+  set_accessible_label (self->video_cancel_button, g_strdup_printf (_("Cancel the video of scene %u"), scene_number));
+  /* Translators: %u is the scene's number */
+  set_accessible_label (self->play_button, g_strdup_printf (_("Play the video of scene %u"), scene_number));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.move-up", self->scene != NULL && self->position > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.move-down",
@@ -299,7 +322,7 @@ describe_video (SbSceneRow *self)
   const char *error;
 
   if (self->video_job == NULL)
-    return g_strdup (_("No video yet"));
+    return g_strdup (self->video_problem != NULL ? self->video_problem : _("No video yet"));
 
   status = sb_generation_job_get_status (self->video_job);
   error = sb_generation_job_get_last_error (self->video_job);
@@ -415,6 +438,7 @@ update_video_state (SbSceneRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.cancel-video", busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.make-video",
                                  self->scene != NULL && self->can_make_video && !busy);
+  gtk_widget_set_tooltip_text (self->make_video_button, self->video_problem);
 
   update_video_tick (self);
 }
@@ -631,6 +655,7 @@ sb_scene_row_dispose (GObject *object)
   g_clear_object (&self->scene);
   g_clear_object (&self->job);
   g_clear_object (&self->video_job);
+  g_clear_pointer (&self->video_problem, g_free);
   g_clear_object (&self->loader);
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_SCENE_ROW);
 
@@ -796,7 +821,7 @@ sb_scene_row_bind (SbSceneRow *self,
       if (scene == NULL)
         {
           sb_scene_row_set_job (self, NULL);
-          sb_scene_row_set_video (self, NULL, -1, FALSE);
+          sb_scene_row_set_video (self, NULL, -1, FALSE, NULL);
         }
 
       self->updating = TRUE;
@@ -892,7 +917,8 @@ void
 sb_scene_row_set_video (SbSceneRow      *self,
                         SbGenerationJob *job,
                         double           duration,
-                        gboolean         can_make)
+                        gboolean         can_make,
+                        const char      *problem)
 {
   g_return_if_fail (SB_IS_SCENE_ROW (self));
   g_return_if_fail (job == NULL || SB_IS_GENERATION_JOB (job));
@@ -907,6 +933,11 @@ sb_scene_row_set_video (SbSceneRow      *self,
     }
   self->video_duration = duration;
   self->can_make_video = can_make;
+  if (g_strcmp0 (problem, self->video_problem) != 0)
+    {
+      g_free (self->video_problem);
+      self->video_problem = g_strdup (problem);
+    }
 
   update_video_state (self);
 }

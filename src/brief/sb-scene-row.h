@@ -46,15 +46,18 @@ SbGenerationJob *sb_scene_row_get_job              (SbSceneRow        *self);
 void             sb_scene_row_set_variants         (SbSceneRow        *self,
                                                     GPtrArray         *items);
 /* The scene's video: the state of its latest video job (NULL: none), the
- * video's length in seconds once known (-1: unknown), and whether a video
- * can be made now (model, key, network, an image or a prompt).  The card's
+ * video's length in seconds once known (-1: unknown), whether a video can
+ * be made now (model, key, network, an image or a prompt, none on its way),
+ * and why the scene itself cannot have one (NULL: nothing; shown while it
+ * has no video, and on Make Video's tooltip).  The card's
  * Make Video, Retry and Cancel activate "editor.make-video",
  * "editor.retry-video" and "editor.cancel-video" with its position; Play
  * activates "win.play-video" with the video's media id. */
 void             sb_scene_row_set_video            (SbSceneRow        *self,
                                                     SbGenerationJob   *job,
                                                     double             duration,
-                                                    gboolean           can_make);
+                                                    gboolean           can_make,
+                                                    const char        *problem);
 SbGenerationJob *sb_scene_row_get_video_job        (SbSceneRow        *self);
 /* For tests: what the card shows. */
 const char      *sb_scene_row_get_video_state_text (SbSceneRow        *self);

@@ -27,6 +27,7 @@ typedef struct
   char          *image_input;  /* image-to-video: the input the scene's image goes to */
   gboolean       image_is_array;
   gboolean       has_prompt;
+  gboolean       prompt_required;  /* the model cannot do without a prompt */
 } Model;
 
 struct _SbVideoSection
@@ -50,7 +51,12 @@ struct _SbVideoSection
   GCancellable      *cancellable;
   GHashTable        *jobs;        /* scene id (gint64*) -> its latest video SbGenerationJob */
   GHashTable        *durations;   /* media id (gint64*) -> length in seconds (double*) */
-  GHashTable        *batches;     /* batch ids started here, until they finish */
+  GHashTable        *batches;     /* batch ids started here for the revision, until they finish */
+  GHashTable        *adopted;     /* batch ids of the revision's unfinished jobs started elsewhere
+                                   * (before a restart, before the revision was shown again) */
+  GHashTable        *requested;   /* scene ids (gint64*; 0: every scene) asked for, not submitted yet */
+  GHashTable        *submitted;   /* scene id (gint64*) -> batch id, until its job is tracked */
+  GHashTable        *retrying;    /* scene id (gint64*) -> the job its Retry replaces */
   char              *batch_message;
   Model              image;
   Model              text;
@@ -130,22 +136,113 @@ model_usable (Model *model)
          sb_model_picker_get_selected_model (model->picker) != NULL;
 }
 
+static gboolean
+job_is_unfinished (SbGenerationJob *job)
+{
+  return job != NULL && !sb_job_status_is_terminal (sb_generation_job_get_status (job));
+}
+
+/* A video of the scene is asked for, submitted or being made: another one
+ * now would be paid for twice. */
+static gboolean
+scene_is_busy (SbVideoSection *self,
+               gint64          scene_id)
+{
+  gint64 every_scene = 0;
+
+  return g_hash_table_contains (self->requested, &every_scene) ||
+         g_hash_table_contains (self->requested, &scene_id) ||
+         g_hash_table_contains (self->submitted, &scene_id) ||
+         job_is_unfinished (g_hash_table_lookup (self->jobs, &scene_id));
+}
+
+/* Videos of the revision are on their way: started here, submitted, or
+ * unfinished jobs from before (a restart, the revision shown earlier). */
+static gboolean
+is_running (SbVideoSection *self)
+{
+  GHashTableIter iter;
+  SbGenerationJob *job;
+
+  if (g_hash_table_size (self->batches) > 0 || g_hash_table_size (self->submitted) > 0)
+    return TRUE;
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &job))
+    if (job_is_unfinished (job))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The model that makes the scene's video: with its image the
+ * image-to-video one, else from its prompt the text-to-video one.  NULL
+ * when the scene has neither, or (with @out_problem saying so) lacks what
+ * the model needs. */
+static Model *
+scene_model (SbVideoSection *self,
+             SbScene        *scene,
+             const char    **out_problem)
+{
+  *out_problem = NULL;
+
+  if (sb_scene_get_chosen_media_id (scene) != 0)
+    {
+      if (self->image.prompt_required && scene_video_prompt (scene) == NULL)
+        {
+          *out_problem = _("Write a prompt for the scene first");
+          return NULL;
+        }
+      return &self->image;
+    }
+
+  if (scene_has_prompt (scene))
+    return &self->text;
+
+  return NULL;
+}
+
+static SbScene *
+find_scene (SbVideoSection *self,
+            gint64          scene_id)
+{
+  GListModel *scenes = get_scenes (self);
+  guint n = scenes != NULL ? g_list_model_get_n_items (scenes) : 0;
+
+  for (guint i = 0; i < n && scene_id != 0; i++)
+    {
+      g_autoptr(SbScene) scene = g_list_model_get_item (scenes, i);
+
+      if (sb_scene_get_id (scene) == scene_id)
+        return scene;  /* held by the revision */
+    }
+
+  return NULL;
+}
+
 static void
 count_scenes (SbVideoSection *self,
               guint          *out_with_image,
+              guint          *out_need_prompt,
               guint          *out_prompt_only)
 {
   GListModel *scenes = get_scenes (self);
   guint n = scenes != NULL ? g_list_model_get_n_items (scenes) : 0;
 
   *out_with_image = 0;
+  *out_need_prompt = 0;
   *out_prompt_only = 0;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SbScene) scene = g_list_model_get_item (scenes, i);
+      const char *problem;
 
       if (sb_scene_get_chosen_media_id (scene) != 0)
-        (*out_with_image)++;
+        {
+          (*out_with_image)++;
+          if (scene_model (self, scene, &problem) == NULL)
+            (*out_need_prompt)++;
+        }
       else if (scene_has_prompt (scene))
         (*out_prompt_only)++;
     }
@@ -167,12 +264,17 @@ model_reason (Model      *model,
 static void
 update (SbVideoSection *self)
 {
-  gboolean running = g_hash_table_size (self->batches) > 0;
+  gboolean running = is_running (self);
+  gboolean asked = g_hash_table_size (self->requested) > 0;
   g_autofree char *progress = NULL;
   const char *status = NULL;
-  guint with_image = 0, prompt_only = 0;
+  guint with_image = 0, need_prompt = 0, prompt_only = 0;
 
-  count_scenes (self, &with_image, &prompt_only);
+  /* Counted while anything runs, so that the jobs that end stay counted. */
+  if (!running)
+    g_hash_table_remove_all (self->adopted);
+
+  count_scenes (self, &with_image, &need_prompt, &prompt_only);
 
   if (self->queue == NULL)
     status = _("Videos can be made once the library is open.");
@@ -188,11 +290,19 @@ update (SbVideoSection *self)
 
       g_hash_table_iter_init (&iter, self->jobs);
       while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &job))
-        if (g_hash_table_contains (self->batches, sb_generation_job_get_batch_id (job)))
-          {
-            total++;
-            done += sb_job_status_is_terminal (sb_generation_job_get_status (job));
-          }
+        {
+          const char *batch_id = sb_generation_job_get_batch_id (job);
+
+          if (job_is_unfinished (job) ||
+              (batch_id != NULL && (g_hash_table_contains (self->batches, batch_id) ||
+                                    g_hash_table_contains (self->adopted, batch_id))))
+            {
+              total++;
+              done += !job_is_unfinished (job);
+            }
+        }
+      /* Submitted, not stored yet. */
+      total += g_hash_table_size (self->submitted);
       /* Translators: the first %u videos of the batch's %u are done */
       progress = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Making videos… %u of %u done",
                                                "Making videos… %u of %u done", total),
@@ -207,11 +317,16 @@ update (SbVideoSection *self)
     status = model_reason (&self->image, _("Choose an image-to-video model to make videos."));
   else if (prompt_only > 0 && !model_usable (&self->text))
     status = model_reason (&self->text, _("Choose a text-to-video model for the scenes without an image."));
+  else if (prompt_only == 0 && need_prompt == with_image)
+    status = g_dngettext (GETTEXT_PACKAGE, "Write a prompt for the scene with an image to make its video.",
+                          "Write prompts for the scenes with an image to make their videos.", need_prompt);
 
   gtk_label_set_label (self->status_label, status != NULL ? status : "");
 
+  /* Not again until the request is submitted (or fails): that would pay
+   * for every video twice. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "videos.make-all",
-                                 is_ready (self) && !running && status == NULL);
+                                 is_ready (self) && !running && !asked && status == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "videos.cancel", running);
   gtk_widget_set_visible (self->cancel_button, running);
   gtk_widget_set_visible (self->preferences_button,
@@ -243,6 +358,7 @@ model_clear (Model *model)
   g_clear_pointer (&model->image_input, g_free);
   model->image_is_array = FALSE;
   model->has_prompt = FALSE;
+  model->prompt_required = FALSE;
   model->form = NULL;
   adw_bin_set_child (model->form_bin, NULL);
 }
@@ -290,7 +406,10 @@ model_rebuild (Model      *model,
                          (param->type == SB_MODEL_PARAM_ARRAY && param->item_type == SB_MODEL_PARAM_FILE);
 
       if (g_str_equal (param->name, "prompt"))
-        model->has_prompt = TRUE;
+        {
+          model->has_prompt = TRUE;
+          model->prompt_required = param->required && param->default_value == NULL;
+        }
       else if (is_file && param != image_input && param->required && param->default_value == NULL)
         {
           model->problem = g_strdup (_("This model needs files that scene videos cannot fill in. Choose another model."));
@@ -491,6 +610,8 @@ sb_video_section_track_job (SbVideoSection  *self,
   gint64 scene_id;
   gint64 media_id;
   SbGenerationJob *current;
+  const char *batch_id;
+  const char *submitted;
 
   g_return_if_fail (SB_IS_VIDEO_SECTION (self));
   g_return_if_fail (SB_IS_GENERATION_JOB (job));
@@ -501,16 +622,32 @@ sb_video_section_track_job (SbVideoSection  *self,
       sb_generation_job_get_revision_id (job) != sb_brief_revision_get_id (self->revision))
     return;
 
-  /* The latest job of the scene wins; a job not stored yet is the newest. */
+  /* The job submitted for the scene is known now. */
+  batch_id = sb_generation_job_get_batch_id (job);
+  submitted = g_hash_table_lookup (self->submitted, &scene_id);
+  if (submitted != NULL && g_strcmp0 (submitted, batch_id) == 0)
+    g_hash_table_remove (self->submitted, &scene_id);
+
+  /* The latest job of the scene wins.  A job not stored (yet) is the
+   * newest while it runs; once it ended (its storing failed) any stored
+   * job gives a truer state. */
   current = g_hash_table_lookup (self->jobs, &scene_id);
-  if (current != NULL && current != job &&
-      sb_generation_job_get_id (job) != 0 &&
-      (sb_generation_job_get_id (current) == 0 ||
-       sb_generation_job_get_id (job) < sb_generation_job_get_id (current)))
-    return;
+  if (current != NULL && current != job && sb_generation_job_get_id (job) != 0 &&
+      (sb_generation_job_get_id (current) == 0
+         ? job_is_unfinished (current)
+         : sb_generation_job_get_id (job) < sb_generation_job_get_id (current)))
+    {
+      update (self);
+      return;
+    }
 
   if (current != job)
     g_hash_table_replace (self->jobs, int64_key (scene_id), g_object_ref (job));
+
+  /* Started before (a restart, the revision shown earlier): counted with
+   * the ones started here. */
+  if (job_is_unfinished (job) && batch_id != NULL && !g_hash_table_contains (self->batches, batch_id))
+    g_hash_table_add (self->adopted, g_strdup (batch_id));
 
   show_field_errors (self, job);
 
@@ -527,8 +664,7 @@ sb_video_section_track_job (SbVideoSection  *self,
                                   media_got_cb, g_object_ref (self));
     }
 
-  if (g_hash_table_size (self->batches) > 0)
-    update (self);
+  update (self);
   scene_changed (self, scene_id);
 }
 
@@ -538,6 +674,7 @@ sb_video_section_clear_jobs (SbVideoSection *self)
   g_return_if_fail (SB_IS_VIDEO_SECTION (self));
 
   g_hash_table_remove_all (self->jobs);
+  g_hash_table_remove_all (self->adopted);
   refresh (self);
 }
 
@@ -575,9 +712,26 @@ on_queue_batch_finished (SbVideoSection    *self,
                          SbGenerationQueue *queue)
 {
   AdwToast *toast;
+  GHashTableIter iter;
+  const char *submitted;
+  gboolean changed = FALSE;
+
+  /* Its jobs are known by now, or never will be. */
+  g_hash_table_iter_init (&iter, self->submitted);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &submitted))
+    if (g_str_equal (submitted, batch_id))
+      {
+        g_hash_table_iter_remove (&iter);
+        changed = TRUE;
+      }
 
   if (!g_hash_table_remove (self->batches, batch_id))
-    return;
+    {
+      /* Not started here: no toast. */
+      if (g_hash_table_remove (self->adopted, batch_id) || changed)
+        refresh (self);
+      return;
+    }
 
   g_free (self->batch_message);
   if (n_succeeded == 0 && n_failed == 0)
@@ -620,7 +774,7 @@ make_all_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  g_signal_emit (widget, signals[MAKE_VIDEOS], 0, (gint64) 0);
+  sb_video_section_make (SB_VIDEO_SECTION (widget), 0);
 }
 
 static void
@@ -630,15 +784,29 @@ cancel_action (GtkWidget  *widget,
 {
   SbVideoSection *self = SB_VIDEO_SECTION (widget);
   g_autoptr(GPtrArray) batch_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func (g_object_unref);
   GHashTableIter iter;
   const char *batch_id;
+  SbGenerationJob *job;
 
-  /* Cancelling may finish a batch, which removes it from the table. */
+  if (self->queue == NULL)
+    return;
+
+  /* Cancelling may finish a batch or a job, which changes the tables. */
   g_hash_table_iter_init (&iter, self->batches);
   while (g_hash_table_iter_next (&iter, (gpointer *) &batch_id, NULL))
     g_ptr_array_add (batch_ids, g_strdup (batch_id));
+  /* And the unfinished ones started before (a restart, the revision shown
+   * earlier). */
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &job))
+    if (job_is_unfinished (job))
+      g_ptr_array_add (jobs, g_object_ref (job));
+
   for (guint i = 0; i < batch_ids->len; i++)
     sb_generation_queue_cancel_batch (self->queue, g_ptr_array_index (batch_ids, i));
+  for (guint i = 0; i < jobs->len; i++)
+    sb_generation_queue_cancel_job (self->queue, g_ptr_array_index (jobs, i));
 }
 
 static void
@@ -651,6 +819,10 @@ sb_video_section_dispose (GObject *object)
   if (self->queue != NULL)
     g_signal_handlers_disconnect_by_data (self->queue, self);
   g_signal_handlers_disconnect_by_data (g_network_monitor_get_default (), self);
+  if (self->image.picker != NULL)
+    g_signal_handlers_disconnect_by_data (self->image.picker, self);
+  if (self->text.picker != NULL)
+    g_signal_handlers_disconnect_by_data (self->text.picker, self);
   self->image.picker = NULL;
   self->image.form = NULL;
   self->text.picker = NULL;
@@ -663,6 +835,8 @@ sb_video_section_dispose (GObject *object)
   g_clear_object (&self->revision);
   if (self->jobs != NULL)
     g_hash_table_remove_all (self->jobs);
+  if (self->retrying != NULL)
+    g_hash_table_remove_all (self->retrying);
 
   G_OBJECT_CLASS (sb_video_section_parent_class)->dispose (object);
 }
@@ -675,6 +849,10 @@ sb_video_section_finalize (GObject *object)
   g_clear_pointer (&self->jobs, g_hash_table_unref);
   g_clear_pointer (&self->durations, g_hash_table_unref);
   g_clear_pointer (&self->batches, g_hash_table_unref);
+  g_clear_pointer (&self->adopted, g_hash_table_unref);
+  g_clear_pointer (&self->requested, g_hash_table_unref);
+  g_clear_pointer (&self->submitted, g_hash_table_unref);
+  g_clear_pointer (&self->retrying, g_hash_table_unref);
   g_clear_pointer (&self->image.problem, g_free);
   g_clear_pointer (&self->image.image_input, g_free);
   g_clear_pointer (&self->text.problem, g_free);
@@ -725,6 +903,10 @@ sb_video_section_init (SbVideoSection *self)
   self->jobs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->durations = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->batches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->adopted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->requested = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->submitted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->retrying = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->image.form_bin = self->image_form_bin;
@@ -734,6 +916,17 @@ sb_video_section_init (SbVideoSection *self)
                            G_CALLBACK (on_network_changed), self, G_CONNECT_SWAPPED);
 
   update (self);
+}
+
+/* Forgets the batches, requests and submissions of the revision shown. */
+static void
+forget_runs (SbVideoSection *self)
+{
+  g_hash_table_remove_all (self->batches);
+  g_hash_table_remove_all (self->adopted);
+  g_hash_table_remove_all (self->requested);
+  g_hash_table_remove_all (self->submitted);
+  g_hash_table_remove_all (self->retrying);
 }
 
 static GtkWidget *
@@ -769,10 +962,14 @@ sb_video_section_set_generation (SbVideoSection    *self,
     g_signal_handlers_disconnect_by_data (self->queue, self);
   g_set_object (&self->library, library);
   g_set_object (&self->queue, queue);
-  g_hash_table_remove_all (self->batches);
+  forget_runs (self);
 
   model_clear (&self->image);
   model_clear (&self->text);
+  if (self->image.picker != NULL)
+    g_signal_handlers_disconnect_by_data (self->image.picker, self);
+  if (self->text.picker != NULL)
+    g_signal_handlers_disconnect_by_data (self->text.picker, self);
   self->image.picker = NULL;
   self->text.picker = NULL;
   adw_bin_set_child (self->image_picker_bin, NULL);
@@ -803,7 +1000,11 @@ sb_video_section_set_revision (SbVideoSection  *self,
   if (!g_set_object (&self->revision, revision))
     return;
 
+  /* What was started or asked for belongs to the previous revision: its
+   * batches go on in the queue, but are neither counted here nor
+   * submitted for this revision's scenes. */
   g_hash_table_remove_all (self->jobs);
+  forget_runs (self);
   refresh (self);
 }
 
@@ -833,21 +1034,70 @@ gboolean
 sb_video_section_can_make (SbVideoSection *self,
                            SbScene        *scene)
 {
+  const char *problem;
+  Model *model;
+
   g_return_val_if_fail (SB_IS_VIDEO_SECTION (self), FALSE);
   g_return_val_if_fail (SB_IS_SCENE (scene), FALSE);
 
-  if (!is_ready (self))
+  if (!is_ready (self) || scene_is_busy (self, sb_scene_get_id (scene)))
     return FALSE;
 
-  if (sb_scene_get_chosen_media_id (scene) != 0)
-    return model_usable (&self->image);
+  model = scene_model (self, scene, &problem);
+  return model != NULL && model_usable (model);
+}
 
-  return scene_has_prompt (scene) && model_usable (&self->text);
+const char *
+sb_video_section_get_problem (SbVideoSection *self,
+                              SbScene        *scene)
+{
+  const char *problem;
+
+  g_return_val_if_fail (SB_IS_VIDEO_SECTION (self), NULL);
+  g_return_val_if_fail (SB_IS_SCENE (scene), NULL);
+
+  scene_model (self, scene, &problem);
+  return problem;
 }
 
 gboolean
-sb_video_section_submit (SbVideoSection *self,
-                         gint64          scene_id)
+sb_video_section_make (SbVideoSection *self,
+                       gint64          scene_id)
+{
+  gint64 every_scene = 0;
+
+  g_return_val_if_fail (SB_IS_VIDEO_SECTION (self), FALSE);
+
+  /* Once: a second click before the first is submitted would pay for the
+   * same videos twice. */
+  if (g_hash_table_contains (self->requested, &every_scene) ||
+      (scene_id == 0 ? is_running (self) || g_hash_table_size (self->requested) > 0
+                     : scene_is_busy (self, scene_id)))
+    return FALSE;
+
+  g_hash_table_add (self->requested, int64_key (scene_id));
+  refresh (self);
+  g_signal_emit (self, signals[MAKE_VIDEOS], 0, scene_id);
+
+  return TRUE;
+}
+
+void
+sb_video_section_drop_request (SbVideoSection *self,
+                               gint64          scene_id)
+{
+  g_return_if_fail (SB_IS_VIDEO_SECTION (self));
+
+  g_hash_table_remove (self->requested, &scene_id);
+  if (scene_id != 0)
+    g_hash_table_remove (self->retrying, &scene_id);
+  refresh (self);
+}
+
+/* Builds and submits the requests; FALSE when nothing was submitted. */
+static gboolean
+submit_scenes (SbVideoSection *self,
+               gint64          scene_id)
 {
   g_autoptr(GPtrArray) requests = NULL;
   g_autoptr(JsonObject) image_input = NULL;
@@ -855,8 +1105,6 @@ sb_video_section_submit (SbVideoSection *self,
   g_autofree char *batch_id = NULL;
   GListModel *scenes;
   guint n;
-
-  g_return_val_if_fail (SB_IS_VIDEO_SECTION (self), FALSE);
 
   scenes = get_scenes (self);
   if (!is_ready (self) || scenes == NULL)
@@ -867,27 +1115,23 @@ sb_video_section_submit (SbVideoSection *self,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SbScene) scene = g_list_model_get_item (scenes, i);
+      gint64 id = sb_scene_get_id (scene);
+      const char *problem;
       Model *model;
       JsonObject **input;
 
-      if (sb_scene_get_id (scene) == 0 || (scene_id != 0 && sb_scene_get_id (scene) != scene_id))
+      if (id == 0 || (scene_id != 0 && id != scene_id))
         continue;
 
-      if (sb_scene_get_chosen_media_id (scene) != 0)
-        {
-          model = &self->image;
-          input = &image_input;
-        }
-      else if (scene_has_prompt (scene))
-        {
-          model = &self->text;
-          input = &text_input;
-        }
-      else
+      /* Never a second video of a scene while one is on its way, wherever
+       * it was started. */
+      if (scene_is_busy (self, id))
         continue;
 
-      if (!model_usable (model))
+      model = scene_model (self, scene, &problem);
+      if (model == NULL || !model_usable (model))
         continue;
+      input = model == &self->image ? &image_input : &text_input;
 
       /* Each form is checked once, when a scene needs it. */
       if (*input == NULL && (*input = build_input (self, model)) == NULL)
@@ -905,10 +1149,39 @@ sb_video_section_submit (SbVideoSection *self,
     sb_param_form_show_errors (self->text.form, NULL);
 
   batch_id = sb_generation_queue_submit (self->queue, requests);
-  g_hash_table_add (self->batches, g_steal_pointer (&batch_id));
-  refresh (self);
+  g_hash_table_add (self->batches, g_strdup (batch_id));
+  for (guint i = 0; i < requests->len; i++)
+    {
+      SbGenerationRequest *request = g_ptr_array_index (requests, i);
+      g_autoptr(SbGenerationJob) replaced = NULL;
+
+      g_hash_table_replace (self->submitted, int64_key (request->scene_id), g_strdup (batch_id));
+
+      /* A retried video: the new job stands for the one that ended
+       * without a video, which stops showing as failed. */
+      if (g_hash_table_steal_extended (self->retrying, &request->scene_id, NULL, (gpointer *) &replaced))
+        sb_generation_queue_dismiss (self->queue, replaced);
+    }
 
   return TRUE;
+}
+
+gboolean
+sb_video_section_submit (SbVideoSection *self,
+                         gint64          scene_id)
+{
+  gboolean submitted;
+
+  g_return_val_if_fail (SB_IS_VIDEO_SECTION (self), FALSE);
+
+  /* The request is answered, whatever comes of it. */
+  g_hash_table_remove (self->requested, &scene_id);
+  submitted = submit_scenes (self, scene_id);
+  if (scene_id != 0)
+    g_hash_table_remove (self->retrying, &scene_id);
+  refresh (self);
+
+  return submitted;
 }
 
 SbGenerationJob *
@@ -943,6 +1216,9 @@ sb_video_section_retry_scene (SbVideoSection *self,
 {
   SbGenerationJob *job;
   SbJobStatus status;
+  SbScene *scene;
+  const char *problem;
+  Model *model;
 
   g_return_if_fail (SB_IS_VIDEO_SECTION (self));
 
@@ -951,7 +1227,7 @@ sb_video_section_retry_scene (SbVideoSection *self,
     return;
 
   status = sb_generation_job_get_status (job);
-  if (!sb_job_status_is_terminal (status) || status == SB_JOB_SUCCEEDED)
+  if (!sb_job_status_is_terminal (status) || status == SB_JOB_SUCCEEDED || scene_is_busy (self, scene_id))
     return;
 
   if (!is_ready (self))
@@ -960,7 +1236,28 @@ sb_video_section_retry_scene (SbVideoSection *self,
       return;
     }
 
-  sb_generation_queue_retry (self->queue, job);
+  /* Made again from the settings and the scene as they are now: the
+   * stored input is what failed (a refused setting, an image no longer
+   * in the library). */
+  scene = find_scene (self, scene_id);
+  if (scene == NULL)
+    return;
+  model = scene_model (self, scene, &problem);
+  if (model == NULL || !model_usable (model))
+    {
+      if (problem == NULL && model == NULL)
+        problem = _("Choose an image or write a prompt for the scene first");
+      else if (problem == NULL)
+        problem = model_reason (model, model == &self->image
+                                         ? _("Choose an image-to-video model to make videos.")
+                                         : _("Choose a text-to-video model for the scenes without an image."));
+      show_toast (self, adw_toast_new (problem));
+      return;
+    }
+
+  g_hash_table_replace (self->retrying, int64_key (scene_id), g_object_ref (job));
+  if (!sb_video_section_make (self, scene_id))
+    g_hash_table_remove (self->retrying, &scene_id);
 }
 
 void
@@ -982,7 +1279,7 @@ sb_video_section_is_running (SbVideoSection *self)
 {
   g_return_val_if_fail (SB_IS_VIDEO_SECTION (self), FALSE);
 
-  return g_hash_table_size (self->batches) > 0;
+  return is_running (self);
 }
 
 SbModelPicker *

@@ -31,7 +31,9 @@ G_BEGIN_DECLS
  * Signals:
  *   ::make-videos (gint64 scene_id) -- the user asked for videos (0: every
  *     scene); the editor stores the scenes, then calls
- *     sb_video_section_submit().
+ *     sb_video_section_submit(), or sb_video_section_drop_request() when
+ *     it cannot.  Until then "Make Videos for All Scenes" and the scene's
+ *     Make Video stay disabled.
  *   ::scene-changed (gint64 scene_id) -- the video job of the scene, or its
  *     video's duration, changed; 0: what can be made changed for all. */
 G_DECLARE_FINAL_TYPE (SbVideoSection, sb_video_section, SB, VIDEO_SECTION, GtkWidget)
@@ -50,12 +52,27 @@ void             sb_video_section_set_has_key      (SbVideoSection    *self,
 void             sb_video_section_update           (SbVideoSection    *self);
 
 /* Whether @scene can get a video now: with its image and the image-to-video
- * model, or from its prompt with the text-to-video model. */
+ * model, or from its prompt with the text-to-video model; and no video of
+ * it is asked for, submitted or being made. */
 gboolean         sb_video_section_can_make         (SbVideoSection    *self,
                                                     SbScene           *scene);
-/* Submits one batch of video requests for the stored scene @scene_id, or
- * for every stored scene with an image or a prompt (0).  FALSE when nothing
- * was submitted (the settings do not check out: the form says why). */
+/* Why @scene itself cannot get a video ("Write a prompt for the scene
+ * first"), or NULL. */
+const char      *sb_video_section_get_problem      (SbVideoSection    *self,
+                                                    SbScene           *scene);
+/* Asks for the videos of the stored scene @scene_id (0: every scene):
+ * emits ::make-videos.  FALSE (nothing asked) while such a request waits or
+ * the scene's video (for 0: any video) is on its way. */
+gboolean         sb_video_section_make             (SbVideoSection    *self,
+                                                    gint64             scene_id);
+/* The request for @scene_id could not be submitted (no key, not saved). */
+void             sb_video_section_drop_request     (SbVideoSection    *self,
+                                                    gint64             scene_id);
+/* Answers the request for @scene_id: submits one batch of video requests
+ * for the stored scene @scene_id, or for every stored scene with an image
+ * or a prompt (0), leaving out the scenes whose video is on its way.  FALSE
+ * when nothing was submitted (the settings do not check out: the form says
+ * why). */
 gboolean         sb_video_section_submit           (SbVideoSection    *self,
                                                     gint64             scene_id);
 
@@ -68,13 +85,16 @@ SbGenerationJob *sb_video_section_get_scene_job    (SbVideoSection    *self,
 /* The length in seconds of the video @job made, -1 while unknown. */
 double           sb_video_section_get_duration     (SbVideoSection    *self,
                                                     SbGenerationJob   *job);
-/* Runs the scene's failed, canceled, expired or interrupted video again. */
+/* Makes the scene's failed, canceled, expired or interrupted video again,
+ * from the settings and the scene as they are now (asked for like Make
+ * Video); the old job is dismissed once the new one is submitted. */
 void             sb_video_section_retry_scene      (SbVideoSection    *self,
                                                     gint64             scene_id);
 void             sb_video_section_cancel_scene     (SbVideoSection    *self,
                                                     gint64             scene_id);
 
-/* For the editor and tests. */
+/* For the editor and tests: whether videos of the revision are on their
+ * way (started here or before). */
 gboolean         sb_video_section_is_running       (SbVideoSection    *self);
 SbModelPicker   *sb_video_section_get_image_picker (SbVideoSection    *self);
 SbModelPicker   *sb_video_section_get_text_picker  (SbVideoSection    *self);
