@@ -1435,7 +1435,7 @@ media_got_cb (GObject      *object,
   run->media_item = sb_library_get_media_finish (SB_LIBRARY (object), result, &error);
   if (run->media_item == NULL)
     {
-      if (g_error_matches (error, SB_LIBRARY_ERROR, SB_LIBRARY_ERROR_NOT_FOUND))
+      if (g_error_matches (error, SB_LIBRARY_ERROR, SB_LIBRARY_ERROR_NOT_FOUND) && !run->cancel_requested)
         {
           finish_run (run, SB_JOB_FAILED,
                       _("The source image is no longer in the library. Choose another image and try again."),
@@ -1891,6 +1891,13 @@ sb_generation_queue_retry (SbGenerationQueue *self,
 
   g_return_if_fail (SB_IS_GENERATION_QUEUE (self));
   g_return_if_fail (SB_IS_GENERATION_JOB (job));
+
+  /* Retried already (a second click): once is enough, and paid for. */
+  if (sb_generation_job_get_dismissed (job))
+    {
+      g_debug ("Job %" G_GINT64_FORMAT " was retried or dismissed already", sb_generation_job_get_id (job));
+      return;
+    }
 
   status = sb_generation_job_get_status (job);
   if (status != SB_JOB_FAILED && status != SB_JOB_CANCELED &&

@@ -1956,10 +1956,14 @@ test_media_marker (void)
   sb_generation_queue_retry (queue, flagged);
   g_assert_true (sb_generation_job_get_dismissed (flagged));
   g_assert_cmpuint (job_changed_count, ==, 1);
+  /* A second click before anything is stored makes no second job. */
+  sb_generation_queue_retry (queue, flagged);
+  g_assert_cmpuint (job_changed_count, ==, 1);
   g_assert_cmpint (sb_generation_job_get_status (flagged), ==, SB_JOB_FAILED);
   /* The new job is listed once stored. */
   wait_for (five_terminal, queue, "the retry");
   retried = job_at (queue, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (sb_generation_queue_get_jobs (queue)), ==, 5);
   retry_batch = g_strdup (sb_generation_job_get_batch_id (retried));
   g_assert_cmpstr (wait_batch (observer, retry_batch), ==, "1/0");
   g_assert_cmpint (sb_generation_job_get_id (retried), !=, sb_generation_job_get_id (flagged));
