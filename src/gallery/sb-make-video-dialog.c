@@ -590,6 +590,22 @@ submit_request (SbMakeVideoDialog *self)
 }
 
 static void
+set_file_input (SbMakeVideoDialog *self,
+                FileInput         *input,
+                const char        *uri)
+{
+  if (input->is_array)
+    {
+      JsonArray *array = json_array_new ();
+
+      json_array_add_string_element (array, uri);
+      json_object_set_array_member (self->input, input->name, array);
+    }
+  else
+    json_object_set_string_member (self->input, input->name, uri);
+}
+
+static void
 file_prepared_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -610,16 +626,7 @@ file_prepared_cb (GObject      *object,
     return;
 
   input = g_ptr_array_index (self->file_inputs, self->file_index);
-  if (input->is_array)
-    {
-      JsonArray *array = json_array_new ();
-
-      json_array_add_string_element (array, uri);
-      json_object_set_array_member (self->input, input->name, array);
-    }
-  else
-    json_object_set_string_member (self->input, input->name, uri);
-
+  set_file_input (self, input, uri);
   self->file_index++;
   prepare_next_file (self);
 }
@@ -633,28 +640,6 @@ prepare_bytes (SbMakeVideoDialog *self,
   sb_replicate_client_prepare_file_input_async (self->client, bytes, filename, content_type,
                                                 self->cancellable, file_prepared_cb,
                                                 g_object_ref (self));
-}
-
-static void
-image_bytes_loaded_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(SbMakeVideoDialog) self = user_data;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *filename;
-
-  bytes = sb_library_load_bytes_finish (SB_LIBRARY (object), result, &error);
-  if (bytes == NULL)
-    {
-      submit_failed (self, error);
-      return;
-    }
-
-  filename = sb_media_item_get_filename (self->item);
-  prepare_bytes (self, bytes, filename != NULL && *filename != '\0' ? filename : "image",
-                 sb_media_item_get_mime_type (self->item));
 }
 
 static void
@@ -699,8 +684,15 @@ prepare_next_file (SbMakeVideoDialog *self)
 
   input = g_ptr_array_index (self->file_inputs, self->file_index);
   if (g_file_equal (input->file, self->image_file))
-    sb_library_load_bytes_async (self->library, sb_media_item_get_id (self->item),
-                                 self->cancellable, image_bytes_loaded_cb, g_object_ref (self));
+    {
+      /* The queue reads and sends the library's image when the job starts
+       * (and again on a retry); the stored input keeps only its marker. */
+      g_autofree char *uri = sb_generation_media_uri (sb_media_item_get_id (self->item));
+
+      set_file_input (self, input, uri);
+      self->file_index++;
+      prepare_next_file (self);
+    }
   else
     g_file_load_contents_async (input->file, self->cancellable,
                                 file_contents_loaded_cb, g_object_ref (self));

@@ -38,6 +38,7 @@ typedef enum
 {
   PHASE_STORING,      /* add_job in flight */
   PHASE_WAITING,      /* stored, queued, in self->waiting */
+  PHASE_PREPARING,    /* holds a slot; library media of the input being read and sent */
   PHASE_STARTING,     /* "starting" being stored, or the create request in flight */
   PHASE_ATTACHING,    /* "running" + prediction id being stored */
   PHASE_POLLING,      /* a poll timer or GET in flight */
@@ -71,7 +72,10 @@ typedef struct
   grefcount          ref_count;
   SbGenerationQueue *queue;          /* borrowed: see op_ref() */
   SbGenerationJob   *job;
-  JsonObject        *input;
+  JsonObject        *input;          /* as stored: media markers left in */
+  JsonObject        *send_input;     /* as sent, markers replaced; NULL = input */
+  GPtrArray         *media_slots;    /* MediaSlot: the markers of input left to prepare */
+  SbMediaItem       *media_item;     /* the row of the media being prepared */
   char              *prompt;
   guint              seq;            /* order in the jobs list */
   Phase              phase;
@@ -305,6 +309,9 @@ run_unref (Run *run)
   g_assert (run->poll_source == 0);
   g_clear_object (&run->job);
   g_clear_pointer (&run->input, json_object_unref);
+  g_clear_pointer (&run->send_input, json_object_unref);
+  g_clear_pointer (&run->media_slots, g_ptr_array_unref);
+  g_clear_object (&run->media_item);
   g_free (run->prompt);
   g_clear_pointer (&run->prediction, sb_prediction_free);
   g_clear_object (&run->cancellable);
@@ -1076,6 +1083,11 @@ cancel_run (Run *run)
       send_cancel (run);
       break;
 
+    /* Nothing was sent yet: the read or upload in flight ends canceled. */
+    case PHASE_PREPARING:
+      g_cancellable_cancel (run->cancellable);
+      break;
+
     /* Each of these looks at cancel_requested when its operation ends. */
     case PHASE_STORING:
     case PHASE_STARTING:
@@ -1181,23 +1193,283 @@ starting_stored_cb (GObject      *object,
   sb_replicate_client_create_prediction_async (run->queue->client,
                                                sb_generation_job_get_model (run->job),
                                                sb_generation_job_get_model_version (run->job),
-                                               run->input, 0, NULL, created_cb, op_ref (run));
+                                               run->send_input != NULL ? run->send_input : run->input,
+                                               0, NULL, created_cb, op_ref (run));
 }
 
 static void
-start_run (Run *run)
+begin_create (Run *run)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  g_assert (run->phase == PHASE_WAITING);
-
   run->phase = PHASE_STARTING;
-  take_slot (run);
   sb_generation_job_set_attempts (run->job, sb_generation_job_get_attempts (run->job) + 1);
   sb_generation_job_set_started_at (run->job, now);
   sb_generation_job_set_progress (run->job, -1.0);
   sb_generation_job_set_status (run->job, SB_JOB_STARTING);
   store_job (run, starting_stored_cb);
+}
+
+/* ---- library media in the input ---------------------------------------- */
+
+/* One "storyboard-media:<id>" of the input: a member's value, or an element
+ * of an array member. */
+typedef struct
+{
+  char   *member;
+  int     index;     /* -1: the member's own value */
+  gint64  media_id;
+} MediaSlot;
+
+static void
+media_slot_free (MediaSlot *slot)
+{
+  g_free (slot->member);
+  g_free (slot);
+}
+
+char *
+sb_generation_media_uri (gint64 media_id)
+{
+  g_return_val_if_fail (media_id > 0, NULL);
+
+  return g_strdup_printf (SB_GENERATION_MEDIA_URI_PREFIX "%" G_GINT64_FORMAT, media_id);
+}
+
+static gboolean
+parse_media_uri (JsonNode *node,
+                 gint64   *out_id)
+{
+  const char *value;
+  const char *digits;
+  char *end = NULL;
+  gint64 id;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+
+  value = json_node_get_string (node);
+  if (!g_str_has_prefix (value, SB_GENERATION_MEDIA_URI_PREFIX))
+    return FALSE;
+
+  digits = value + strlen (SB_GENERATION_MEDIA_URI_PREFIX);
+  id = g_ascii_strtoll (digits, &end, 10);
+  if (end == digits || *end != '\0' || id <= 0)
+    return FALSE;
+
+  *out_id = id;
+  return TRUE;
+}
+
+static void
+add_media_slot (GPtrArray  *slots,
+                const char *member,
+                int         index,
+                gint64      media_id)
+{
+  MediaSlot *slot = g_new0 (MediaSlot, 1);
+
+  slot->member = g_strdup (member);
+  slot->index = index;
+  slot->media_id = media_id;
+  g_ptr_array_add (slots, slot);
+}
+
+static GPtrArray *
+find_media_slots (JsonObject *input)
+{
+  GPtrArray *slots = g_ptr_array_new_with_free_func ((GDestroyNotify) media_slot_free);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+  gint64 id;
+
+  json_object_iter_init (&iter, input);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      if (parse_media_uri (value, &id))
+        add_media_slot (slots, name, -1, id);
+      else if (JSON_NODE_HOLDS_ARRAY (value))
+        {
+          JsonArray *array = json_node_get_array (value);
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            if (parse_media_uri (json_array_get_element (array, i), &id))
+              add_media_slot (slots, name, (int) i, id);
+        }
+    }
+
+  return slots;
+}
+
+/* A deep copy: the sent input must not change the stored one. */
+static JsonObject *
+copy_object (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autoptr(JsonNode) copy = NULL;
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  copy = json_from_string (text, NULL);
+  return json_object_ref (json_node_get_object (copy));
+}
+
+static void prepare_next_media (Run *run);
+
+/* @sending: the upload failed, else reading the library did. */
+static void
+preparing_failed (Run          *run,
+                  gboolean      sending,
+                  const GError *error)
+{
+  g_autofree char *message = NULL;
+
+  if (run->cancel_requested || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      finish_run (run, SB_JOB_CANCELED, NULL, TRUE);
+      return;
+    }
+
+  if (sending)
+    /* Translators: %s says why (a network or provider error) */
+    message = g_strdup_printf (_("The source image could not be sent to Replicate: %s"), error->message);
+  else
+    /* Translators: %s says why */
+    message = g_strdup_printf (_("The source image could not be read from the library: %s"), error->message);
+  finish_run (run, SB_JOB_FAILED, message, TRUE);
+}
+
+static void
+media_prepared_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Run) run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  MediaSlot *slot;
+
+  uri = sb_replicate_client_prepare_file_input_finish (SB_REPLICATE_CLIENT (object), result, &error);
+  if (uri == NULL)
+    {
+      preparing_failed (run, TRUE, error);
+      return;
+    }
+
+  slot = g_ptr_array_index (run->media_slots, 0);
+  if (slot->index < 0)
+    json_object_set_string_member (run->send_input, slot->member, uri);
+  else
+    {
+      JsonArray *array = json_object_get_array_member (run->send_input, slot->member);
+      JsonNode *element = json_array_get_element (array, slot->index);
+
+      json_node_set_string (element, uri);
+    }
+
+  g_ptr_array_remove_index (run->media_slots, 0);
+  g_clear_object (&run->media_item);
+  prepare_next_media (run);
+}
+
+static void
+media_bytes_loaded_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(Run) run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  const char *filename;
+
+  bytes = sb_library_load_bytes_finish (SB_LIBRARY (object), result, &error);
+  if (bytes == NULL)
+    {
+      preparing_failed (run, FALSE, error);
+      return;
+    }
+
+  filename = sb_media_item_get_filename (run->media_item);
+  if (filename == NULL || *filename == '\0')
+    filename = sb_media_item_get_kind (run->media_item) == SB_MEDIA_KIND_VIDEO ? "video" : "image";
+
+  sb_replicate_client_prepare_file_input_async (run->queue->client, bytes, filename,
+                                                sb_media_item_get_mime_type (run->media_item),
+                                                run->cancellable, media_prepared_cb, op_ref (run));
+}
+
+static void
+media_got_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Run) run = user_data;
+  g_autoptr(GError) error = NULL;
+  MediaSlot *slot = g_ptr_array_index (run->media_slots, 0);
+
+  run->media_item = sb_library_get_media_finish (SB_LIBRARY (object), result, &error);
+  if (run->media_item == NULL)
+    {
+      if (g_error_matches (error, SB_LIBRARY_ERROR, SB_LIBRARY_ERROR_NOT_FOUND))
+        {
+          finish_run (run, SB_JOB_FAILED,
+                      _("The source image is no longer in the library. Choose another image and try again."),
+                      TRUE);
+          return;
+        }
+      preparing_failed (run, FALSE, error);
+      return;
+    }
+
+  sb_library_load_bytes_async (run->queue->library, slot->media_id, run->cancellable,
+                               media_bytes_loaded_cb, op_ref (run));
+}
+
+static void
+prepare_next_media (Run *run)
+{
+  MediaSlot *slot;
+
+  if (run->cancel_requested)
+    {
+      finish_run (run, SB_JOB_CANCELED, NULL, TRUE);
+      return;
+    }
+
+  if (run->media_slots->len == 0)
+    {
+      g_clear_pointer (&run->media_slots, g_ptr_array_unref);
+      begin_create (run);
+      return;
+    }
+
+  slot = g_ptr_array_index (run->media_slots, 0);
+  sb_library_get_media_async (run->queue->library, slot->media_id, run->cancellable,
+                              media_got_cb, op_ref (run));
+}
+
+static void
+start_run (Run *run)
+{
+  g_assert (run->phase == PHASE_WAITING);
+
+  take_slot (run);
+
+  /* Library media are read and sent afresh at each start: an upload's URL
+   * does not outlive a day, and the stored input keeps only the marker. */
+  g_clear_pointer (&run->send_input, json_object_unref);
+  g_clear_pointer (&run->media_slots, g_ptr_array_unref);
+  run->media_slots = find_media_slots (run->input);
+  if (run->media_slots->len == 0)
+    {
+      g_clear_pointer (&run->media_slots, g_ptr_array_unref);
+      begin_create (run);
+      return;
+    }
+
+  run->phase = PHASE_PREPARING;
+  run->send_input = copy_object (run->input);
+  prepare_next_media (run);
 }
 
 static void
@@ -1618,8 +1890,43 @@ sb_generation_queue_retry (SbGenerationQueue *self,
   requests = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_generation_request_free);
   g_ptr_array_add (requests, request);
 
-  /* A new batch of one: the old batch's counts stay what they were. */
+  /* A new batch of one: the old batch's counts stay what they were.  The
+   * old job is no longer a failure to show: the new one stands for it. */
   batch_id = submit (self, requests);
+  sb_generation_queue_dismiss (self, job);
+}
+
+static void
+job_dismissed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Only a tile that comes back at the next start: not worth more. */
+  if (!sb_library_dismiss_job_finish (SB_LIBRARY (object), result, &error))
+    g_debug ("A job could not be dismissed: %s", error->message);
+}
+
+void
+sb_generation_queue_dismiss (SbGenerationQueue *self,
+                             SbGenerationJob   *job)
+{
+  SbJobStatus status;
+
+  g_return_if_fail (SB_IS_GENERATION_QUEUE (self));
+  g_return_if_fail (SB_IS_GENERATION_JOB (job));
+
+  status = sb_generation_job_get_status (job);
+  if (!sb_job_status_is_terminal (status) || status == SB_JOB_SUCCEEDED ||
+      sb_generation_job_get_dismissed (job))
+    return;
+
+  sb_generation_job_set_dismissed (job, TRUE);
+  if (sb_generation_job_get_id (job) > 0)
+    sb_library_dismiss_job_async (self->library, sb_generation_job_get_id (job), NULL,
+                                  job_dismissed_cb, NULL);
+  g_signal_emit (self, signals[JOB_CHANGED], 0, job);
 }
 
 void

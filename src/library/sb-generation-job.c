@@ -35,6 +35,7 @@ struct _SbGenerationJob
   gint64       scene_id;
   gint64       source_media_id;
   gint64       media_id;
+  gboolean     dismissed;
   SbMediaKind  kind;
   SbJobStatus  status;
   guint        attempts;
@@ -77,6 +78,7 @@ enum {
   PROP_STARTED_AT,
   PROP_COMPLETED_AT,
   PROP_MEDIA_ID,
+  PROP_DISMISSED,
   N_PROPS
 };
 
@@ -299,6 +301,10 @@ sb_generation_job_get_property (GObject    *object,
       g_value_set_int64 (value, self->media_id);
       break;
 
+    case PROP_DISMISSED:
+      g_value_set_boolean (value, self->dismissed);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -390,6 +396,10 @@ sb_generation_job_set_property (GObject      *object,
       sb_generation_job_set_media_id (self, g_value_get_int64 (value));
       break;
 
+    case PROP_DISMISSED:
+      sb_generation_job_set_dismissed (self, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -446,6 +456,8 @@ sb_generation_job_class_init (SbGenerationJobClass *klass)
     g_param_spec_boxed ("completed-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
   properties[PROP_MEDIA_ID] =
     g_param_spec_int64 ("media-id", NULL, NULL, 0, G_MAXINT64, 0, rw);
+  properties[PROP_DISMISSED] =
+    g_param_spec_boolean ("dismissed", NULL, NULL, FALSE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -819,6 +831,28 @@ sb_generation_job_set_media_id (SbGenerationJob *self,
 
   self->media_id = media_id;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEDIA_ID]);
+}
+
+gboolean
+sb_generation_job_get_dismissed (SbGenerationJob *self)
+{
+  g_return_val_if_fail (SB_IS_GENERATION_JOB (self), FALSE);
+
+  return self->dismissed;
+}
+
+void
+sb_generation_job_set_dismissed (SbGenerationJob *self,
+                                 gboolean         dismissed)
+{
+  g_return_if_fail (SB_IS_GENERATION_JOB (self));
+
+  dismissed = !!dismissed;
+  if (self->dismissed == dismissed)
+    return;
+
+  self->dismissed = dismissed;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISMISSED]);
 }
 
 

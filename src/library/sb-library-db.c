@@ -227,6 +227,12 @@ static const char * const migrations[] = {
   "CREATE INDEX generation_jobs_source ON generation_jobs (source_media_id)\n"
   "  WHERE source_media_id IS NOT NULL;\n"
   "CREATE INDEX generation_jobs_media ON generation_jobs (media_id) WHERE media_id IS NOT NULL;\n",
+
+  /* 2 -> 3: jobs that ended without output can be dismissed (retried, or
+   * removed by the user); the others are listed as failed, newest first. */
+  "ALTER TABLE generation_jobs ADD COLUMN dismissed_at INTEGER;\n"
+  "CREATE INDEX generation_jobs_failed ON generation_jobs (kind, created_at DESC, id DESC)\n"
+  "  WHERE status IN ('failed', 'expired', 'interrupted') AND dismissed_at IS NULL;\n",
 };
 
 G_STATIC_ASSERT (SB_LIBRARY_APPLICATION_ID == 1400136313);

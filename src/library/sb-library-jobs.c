@@ -23,7 +23,7 @@
 #define JOB_COLUMNS \
   "id, batch_id, kind, provider, model, model_version, input, brief_id, revision_id, " \
   "scene_id, source_media_id, prediction_id, status, attempts, last_error, created_at, " \
-  "started_at, completed_at, media_id"
+  "started_at, completed_at, media_id, dismissed_at IS NOT NULL"
 
 /* Helpers */
 
@@ -106,6 +106,7 @@ typedef struct
   gint64       started_at;
   gint64       completed_at;
   gint64       media_id;
+  gboolean     dismissed;
 } JobRow;
 
 static void
@@ -150,6 +151,7 @@ job_row_new_from_job (SbGenerationJob *job)
   row->started_at = date_time_to_usec (sb_generation_job_get_started_at (job));
   row->completed_at = date_time_to_usec (sb_generation_job_get_completed_at (job));
   row->media_id = sb_generation_job_get_media_id (job);
+  row->dismissed = sb_generation_job_get_dismissed (job);
 
   return row;
 }
@@ -180,6 +182,7 @@ job_row_new_from_statement (sqlite3_stmt *stmt)
   row->started_at = sqlite3_column_int64 (stmt, 16);
   row->completed_at = sqlite3_column_int64 (stmt, 17);
   row->media_id = sqlite3_column_int64 (stmt, 18);
+  row->dismissed = sqlite3_column_int (stmt, 19) != 0;
 
   return row;
 }
@@ -217,6 +220,7 @@ job_new_from_row (const JobRow *row)
   set_job_date_time (job, sb_generation_job_set_started_at, row->started_at);
   set_job_date_time (job, sb_generation_job_set_completed_at, row->completed_at);
   sb_generation_job_set_media_id (job, row->media_id);
+  sb_generation_job_set_dismissed (job, row->dismissed);
 
   return job;
 }
@@ -797,6 +801,131 @@ sb_library_list_jobs_for_revision_finish (SbLibrary     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Failed jobs and dismissing them */
+
+typedef struct
+{
+  SbMediaKind kind;
+  guint       limit;
+} FailedQuery;
+
+static void
+list_failed_run (SbLibrary    *self,
+                 SbLibraryJob *job)
+{
+  FailedQuery *query = job->input;
+  sqlite3_stmt *stmt;
+
+  /* The same conditions as the partial index generation_jobs_failed. */
+  stmt = sb_library_get_statement (self,
+                                   "SELECT " JOB_COLUMNS " FROM generation_jobs "
+                                   "WHERE kind = ?1 AND status IN ('failed', 'expired', 'interrupted') "
+                                   "AND dismissed_at IS NULL "
+                                   "ORDER BY created_at DESC, id DESC LIMIT ?2",
+                                   &job->error);
+  if (stmt == NULL)
+    return;
+
+  sqlite3_bind_text (stmt, 1, query->kind == SB_MEDIA_KIND_VIDEO ? "video" : "image", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, query->limit);
+  read_jobs (self, job, stmt);
+}
+
+void
+sb_library_list_failed_jobs_async (SbLibrary           *self,
+                                   SbMediaKind          kind,
+                                   guint                limit,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FailedQuery *query;
+
+  g_return_if_fail (SB_IS_LIBRARY (self));
+  g_return_if_fail (kind == SB_MEDIA_KIND_IMAGE || kind == SB_MEDIA_KIND_VIDEO);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sb_library_list_failed_jobs_async);
+
+  query = g_new0 (FailedQuery, 1);
+  query->kind = kind;
+  query->limit = limit;
+  sb_library_queue_job (self, task, list_failed_run, list_jobs_done, query, g_free);
+}
+
+GListModel *
+sb_library_list_failed_jobs_finish (SbLibrary     *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (SB_IS_LIBRARY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+dismiss_job_run (SbLibrary    *self,
+                 SbLibraryJob *job)
+{
+  sqlite3_stmt *stmt;
+
+  if (!sb_library_begin_write (self, &job->error))
+    return;
+
+  stmt = sb_library_get_statement (self,
+                                   "UPDATE generation_jobs SET dismissed_at = ?2, updated_at = ?2 "
+                                   "WHERE id = ?1 AND dismissed_at IS NULL",
+                                   &job->error);
+  if (stmt == NULL)
+    goto failed;
+
+  sqlite3_bind_int64 (stmt, 1, *(gint64 *) job->input);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
+
+  if (!sb_library_step_done (self, stmt, &job->error) ||
+      !sb_library_commit (self, &job->error))
+    goto failed;
+
+  return;
+
+failed:
+  sb_library_rollback (self);
+}
+
+void
+sb_library_dismiss_job_async (SbLibrary           *self,
+                              gint64               job_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SB_IS_LIBRARY (self));
+  g_return_if_fail (job_id > 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sb_library_dismiss_job_async);
+
+  sb_library_queue_job (self, task, dismiss_job_run, sb_library_job_return_boolean,
+                        dup_id (job_id), g_free);
+}
+
+gboolean
+sb_library_dismiss_job_finish (SbLibrary     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (SB_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Scene media */

@@ -661,12 +661,47 @@ check_from_2 (SbLibrary  *library,
   g_assert_cmpstr (sb_generation_job_get_batch_id (second), ==, "b1");
   g_assert_cmpint (sb_generation_job_get_source_media_id (second), ==, 42);
   g_assert_cmpstr (sb_generation_job_get_input (second), ==, "{\"seed\":1}");
+  g_assert_false (sb_generation_job_get_dismissed (second));
+}
+
+/* Version 3 rows: jobs that ended without output, one of them dismissed. */
+static const char seed_v3[] =
+  "INSERT INTO generation_jobs (id, batch_id, kind, provider, model, input, status, last_error,"
+  "                             created_at, updated_at, dismissed_at)"
+  "  VALUES (1, 'b1', 'video', 'replicate', 'wan', '{}', 'failed', 'NSFW', 10, 11, NULL),"
+  "         (2, 'b1', 'video', 'replicate', 'wan', '{}', 'failed', 'Retried', 20, 21, 22),"
+  "         (3, 'b1', 'video', 'replicate', 'wan', '{}', 'expired', NULL, 30, 31, NULL),"
+  "         (4, 'b1', 'image', 'replicate', 'flux', '{}', 'failed', 'Image', 40, 41, NULL);";
+
+static void
+check_from_3 (SbLibrary  *library,
+              const char *path)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GListModel) jobs = NULL;
+  g_autoptr(SbGenerationJob) first = NULL;
+  g_autoptr(SbGenerationJob) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Failed videos, newest first: the dismissed one and the image left out. */
+  sb_library_list_failed_jobs_async (library, SB_MEDIA_KIND_VIDEO, 10, NULL, sb_test_store_result_cb, &result);
+  jobs = sb_library_list_failed_jobs_finish (library, sb_test_run_until (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 2);
+  first = g_list_model_get_item (jobs, 0);
+  second = g_list_model_get_item (jobs, 1);
+  g_assert_cmpint (sb_generation_job_get_id (first), ==, 3);
+  g_assert_cmpint (sb_generation_job_get_status (first), ==, SB_JOB_EXPIRED);
+  g_assert_cmpint (sb_generation_job_get_id (second), ==, 1);
+  g_assert_cmpstr (sb_generation_job_get_last_error (second), ==, "NSFW");
+  g_assert_false (sb_generation_job_get_dismissed (second));
 }
 
 static const MigrationCase migration_cases[] = {
   { 0, NULL, check_from_0 },
   { 1, seed_v1, check_from_1 },
   { 2, seed_v2, check_from_2 },
+  { 3, seed_v3, check_from_3 },
 };
 
 static void
