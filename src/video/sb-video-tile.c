@@ -68,10 +68,15 @@ sb_video_tile_update_caption (SbVideoTile *self)
 
   gtk_widget_set_visible (self->caption_button, title != NULL);
   if (title == NULL)
-    return;
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->caption_button), NULL);
+      return;
+    }
 
   gtk_label_set_label (GTK_LABEL (self->caption_label), title);
+  /* The target first: the action takes one. */
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->caption_button), "(xs)", brief_id, title);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->caption_button), "videos.filter-brief");
   {
     /* Translators: a button under a video; %s is the title of its brief */
     g_autofree char *tooltip = g_strdup_printf (_("Show only the videos of “%s”"), title);
@@ -221,7 +226,6 @@ sb_video_tile_new (SbThumbnailLoader *loader,
   gtk_widget_add_css_class (self->caption_label, "caption");
   self->caption_button = gtk_button_new ();
   gtk_button_set_child (GTK_BUTTON (self->caption_button), self->caption_label);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->caption_button), "videos.filter-brief");
   gtk_widget_set_visible (self->caption_button, FALSE);
   gtk_widget_add_css_class (self->caption_button, "flat");
   gtk_widget_set_parent (self->caption_button, GTK_WIDGET (self));
