@@ -231,9 +231,17 @@ play_action (GtkWidget  *widget,
 static void
 sb_video_job_window_map (GtkWidget *widget)
 {
+  SbVideoJobWindow *self = SB_VIDEO_JOB_WINDOW (widget);
+  GtkWidget *buttons[] = { self->retry_button, self->play_button, self->cancel_button, self->remove_button };
+
   GTK_WIDGET_CLASS (sb_video_job_window_parent_class)->map (widget);
 
-  update (SB_VIDEO_JOB_WINDOW (widget));
+  update (self);
+
+  /* Not the message: focusing a selectable label selects all of it. */
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    if (gtk_widget_get_visible (buttons[i]) && gtk_widget_grab_focus (buttons[i]))
+      break;
 }
 
 static void
