@@ -19,6 +19,7 @@
 #include "sb-scene-row.h"
 #include "sb-secrets.h"
 #include "sb-thumbnail-loader.h"
+#include "sb-video-section.h"
 
 /* Edits are stored after this pause, so typing is saved once, not per key. */
 #define AUTOSAVE_DELAY_MS 500
@@ -42,6 +43,7 @@ struct _SbBriefEditor
   GtkWidget       *cancel_button;
   GtkLabel        *images_status_label;
   GtkWidget       *preferences_button;
+  SbVideoSection  *video_section;
 
   /* Owned */
   SbLibrary       *library;
@@ -51,7 +53,7 @@ struct _SbBriefEditor
   SbThumbnailLoader *loader;
   GCancellable    *cancellable;      /* the editor's lifetime */
   GCancellable    *jobs_cancellable; /* restoring the open revision's jobs */
-  GHashTable      *jobs;             /* scene id (gint64*) -> its latest SbGenerationJob */
+  GHashTable      *jobs;             /* scene id (gint64*) -> its latest image SbGenerationJob */
   GHashTable      *batches;          /* batch ids started here, until they finish */
   GPtrArray       *pending;          /* PendingRun: waiting for a save or the key */
   char            *batch_message;
@@ -505,7 +507,7 @@ typedef struct
 {
   gint64  scene_id;   /* 0: every scene with a prompt */
   guint   n;          /* images per scene */
-  gboolean all;
+  gboolean video;     /* a video instead */
 } PendingRun;
 
 static gint64 *
@@ -561,7 +563,15 @@ track_job (SbBriefEditor   *self,
   SbSceneRow *row;
   SbScene *scene;
 
+  /* A scene's videos have their own state on its card. */
+  if (sb_generation_job_get_kind (job) == SB_MEDIA_KIND_VIDEO)
+    {
+      sb_video_section_track_job (self->video_section, job);
+      return;
+    }
+
   if (self->revision == NULL || scene_id == 0 ||
+      sb_generation_job_get_kind (job) != SB_MEDIA_KIND_IMAGE ||
       sb_generation_job_get_revision_id (job) != sb_brief_revision_get_id (self->revision))
     return;
 
@@ -577,7 +587,11 @@ track_job (SbBriefEditor   *self,
   scene = find_scene_by_id (self, scene_id);
   if (scene != NULL && sb_generation_job_get_status (job) == SB_JOB_SUCCEEDED &&
       sb_generation_job_get_media_id (job) != 0 && sb_scene_get_chosen_media_id (scene) == 0)
-    sb_scene_set_chosen_media_id (scene, sb_generation_job_get_media_id (job));
+    {
+      sb_scene_set_chosen_media_id (scene, sb_generation_job_get_media_id (job));
+      /* The scene's video can start from it now. */
+      sb_video_section_update (self->video_section);
+    }
 
   row = find_row_by_id (self, scene_id);
   if (row != NULL)
@@ -596,6 +610,7 @@ on_queue_job_changed (SbBriefEditor   *self,
    * to its field in the form. */
   fields = sb_generation_job_get_field_errors (job);
   if (self->form != NULL && fields != NULL && g_hash_table_size (fields) > 0 &&
+      sb_generation_job_get_kind (job) == SB_MEDIA_KIND_IMAGE &&
       sb_generation_job_get_status (job) == SB_JOB_FAILED &&
       self->revision != NULL &&
       sb_generation_job_get_revision_id (job) == sb_brief_revision_get_id (self->revision))
@@ -697,6 +712,7 @@ restore_jobs (SbBriefEditor *self)
   g_cancellable_cancel (self->jobs_cancellable);
   g_clear_object (&self->jobs_cancellable);
   g_hash_table_remove_all (self->jobs);
+  sb_video_section_clear_jobs (self->video_section);
 
   if (self->revision == NULL || self->library == NULL || sb_brief_revision_get_id (self->revision) == 0)
     return;
@@ -765,6 +781,7 @@ update_generation (SbBriefEditor *self)
     status = _("Write an image prompt for a scene to generate its image.");
 
   gtk_label_set_label (self->images_status_label, status);
+  sb_video_section_update (self->video_section);
 }
 
 static void
@@ -916,6 +933,12 @@ submit_run (SbBriefEditor *self,
   g_autofree char *batch_id = NULL;
   guint n;
 
+  if (run->video)
+    {
+      sb_video_section_submit (self->video_section, run->scene_id);
+      return;
+    }
+
   if (model == NULL || self->form == NULL || store == NULL || self->queue == NULL)
     return;
 
@@ -989,12 +1012,15 @@ key_looked_up_cb (GObject      *object,
   self->has_key = key != NULL && *key != '\0';
   if (self->client != NULL && self->has_key)
     sb_replicate_client_set_api_key (self->client, key);
+  sb_video_section_set_has_key (self->video_section, self->has_key);
 
   pending = g_steal_pointer (&self->pending);
   self->pending = g_ptr_array_new_with_free_func (g_free);
   if (self->has_key)
     for (guint i = 0; i < pending->len; i++)
       submit_run (self, g_ptr_array_index (pending, i));
+  else if (pending->len > 0 && ((PendingRun *) g_ptr_array_index (pending, 0))->video)
+    show_toast (self, adw_toast_new (_("Add a Replicate API key in Preferences to make videos")));
   else if (pending->len > 0)
     show_toast (self, adw_toast_new (_("Add a Replicate API key in Preferences to generate images")));
 
@@ -1039,12 +1065,14 @@ run_pending (SbBriefEditor *self)
 static void
 request_run (SbBriefEditor *self,
              gint64         scene_id,
-             guint          n)
+             guint          n,
+             gboolean       video)
 {
   PendingRun *run = g_new0 (PendingRun, 1);
 
   run->scene_id = scene_id;
   run->n = MAX (n, 1);
+  run->video = video;
   g_ptr_array_add (self->pending, run);
 
   if (!scenes_stored (self))
@@ -1069,7 +1097,7 @@ generation_action (GtkWidget  *widget,
     return;
 
   if (g_str_equal (action_name, "editor.generate-images"))
-    request_run (self, 0, 1);
+    request_run (self, 0, 1, FALSE);
   else if (g_str_equal (action_name, "editor.generate-scene"))
     {
       g_autoptr(SbScene) scene = NULL;
@@ -1091,7 +1119,7 @@ generation_action (GtkWidget  *widget,
           save_now (self);
           return;
         }
-      request_run (self, sb_scene_get_id (scene), count);
+      request_run (self, sb_scene_get_id (scene), count, FALSE);
     }
   else if (g_str_equal (action_name, "editor.retry-scene"))
     {
@@ -1109,7 +1137,7 @@ generation_action (GtkWidget  *widget,
         return;
       /* A retry runs the prompt as the scene has it now. */
       if (g_strcmp0 (sb_scene_get_generation_prompt (scene), "") != 0)
-        request_run (self, scene_id, 1);
+        request_run (self, scene_id, 1, FALSE);
       else
         sb_generation_queue_retry (self->queue, job);
     }
@@ -1122,6 +1150,79 @@ generation_action (GtkWidget  *widget,
       while (g_hash_table_iter_next (&iter, (gpointer *) &batch_id, NULL))
         sb_generation_queue_cancel_batch (self->queue, batch_id);
     }
+}
+
+/* Videos: the section builds the requests once the scenes are stored. */
+
+static void
+on_make_videos (SbBriefEditor *self,
+                gint64         scene_id)
+{
+  if (self->queue != NULL && self->revision != NULL)
+    request_run (self, scene_id, 1, TRUE);
+}
+
+static void
+show_scene_video (SbBriefEditor *self,
+                  SbSceneRow    *row)
+{
+  SbScene *scene = sb_scene_row_get_scene (row);
+  SbGenerationJob *job = NULL;
+
+  if (scene != NULL)
+    job = sb_video_section_get_scene_job (self->video_section, sb_scene_get_id (scene));
+  sb_scene_row_set_video (row, job, sb_video_section_get_duration (self->video_section, job),
+                          scene != NULL && sb_video_section_can_make (self->video_section, scene));
+}
+
+static void
+on_video_scene_changed (SbBriefEditor *self,
+                        gint64         scene_id)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (GTK_WIDGET (self->scene_view), rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      SbSceneRow *row = g_ptr_array_index (rows, i);
+      SbScene *scene = sb_scene_row_get_scene (row);
+
+      if (scene_id == 0 || (scene != NULL && sb_scene_get_id (scene) == scene_id))
+        show_scene_video (self, row);
+    }
+}
+
+static void
+video_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SbBriefEditor *self = SB_BRIEF_EDITOR (widget);
+  GListStore *store = get_store (self);
+  g_autoptr(SbScene) scene = NULL;
+  guint position = g_variant_get_uint32 (parameter);
+
+  if (store == NULL || position >= g_list_model_get_n_items (G_LIST_MODEL (store)))
+    return;
+  scene = g_list_model_get_item (G_LIST_MODEL (store), position);
+
+  if (g_str_equal (action_name, "editor.make-video"))
+    {
+      if (!sb_video_section_can_make (self->video_section, scene))
+        return;
+      if (sb_scene_get_id (scene) == 0)
+        {
+          /* Stored first; its card can make the video then. */
+          self->dirty = TRUE;
+          save_now (self);
+          return;
+        }
+      request_run (self, sb_scene_get_id (scene), 1, TRUE);
+    }
+  else if (g_str_equal (action_name, "editor.retry-video"))
+    sb_video_section_retry_scene (self->video_section, sb_scene_get_id (scene));
+  else if (g_str_equal (action_name, "editor.cancel-video"))
+    sb_video_section_cancel_scene (self->video_section, sb_scene_get_id (scene));
 }
 
 /* The images of a scene to choose from */
@@ -1358,6 +1459,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
                      gtk_list_item_get_position (list_item),
                      store != NULL ? g_list_model_get_n_items (G_LIST_MODEL (store)) : 0);
   sb_scene_row_set_job (row, scene_id != 0 ? g_hash_table_lookup (self->jobs, &scene_id) : NULL);
+  show_scene_video (self, row);
 }
 
 static void
@@ -1386,6 +1488,10 @@ sb_brief_editor_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->jobs_cancellable);
+  /* Nothing reaches the widgets once they are gone. */
+  if (self->queue != NULL)
+    g_signal_handlers_disconnect_by_data (self->queue, self);
+  g_signal_handlers_disconnect_by_data (g_network_monitor_get_default (), self);
   self->picker = NULL;
   self->form = NULL;
 
@@ -1472,6 +1578,7 @@ sb_brief_editor_class_init (SbBriefEditorClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SB_TYPE_SCENE_ROW);
+  g_type_ensure (SB_TYPE_VIDEO_SECTION);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sb-brief-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, box);
@@ -1486,6 +1593,7 @@ sb_brief_editor_class_init (SbBriefEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, images_status_label);
   gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, preferences_button);
+  gtk_widget_class_bind_template_child (widget_class, SbBriefEditor, video_section);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
 
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
@@ -1499,6 +1607,9 @@ sb_brief_editor_class_init (SbBriefEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.generate-scene", "(uu)", generation_action);
   gtk_widget_class_install_action (widget_class, "editor.retry-scene", "u", generation_action);
   gtk_widget_class_install_action (widget_class, "editor.cancel-generation", NULL, generation_action);
+  gtk_widget_class_install_action (widget_class, "editor.make-video", "u", video_action);
+  gtk_widget_class_install_action (widget_class, "editor.retry-video", "u", video_action);
+  gtk_widget_class_install_action (widget_class, "editor.cancel-video", "u", video_action);
   gtk_widget_class_install_action (widget_class, "editor.load-variants", "x", load_variants_action);
   gtk_widget_class_install_action (widget_class, "editor.choose-media", "(xx)", choose_media_action);
 
@@ -1534,6 +1645,10 @@ sb_brief_editor_init (SbBriefEditor *self)
 
   g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
                            G_CALLBACK (on_network_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->video_section, "make-videos",
+                           G_CALLBACK (on_make_videos), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->video_section, "scene-changed",
+                           G_CALLBACK (on_video_scene_changed), self, G_CONNECT_SWAPPED);
 
   update_undo_actions (self);
   update_generation (self);
@@ -1600,6 +1715,7 @@ sb_brief_editor_set_generation (SbBriefEditor     *self,
   self->form = NULL;
   adw_bin_set_child (self->picker_bin, NULL);
   adw_bin_set_child (self->form_bin, NULL);
+  sb_video_section_set_generation (self->video_section, self->library, queue, settings);
 
   if (queue != NULL && self->library != NULL)
     {
@@ -1656,6 +1772,14 @@ sb_brief_editor_is_generating (SbBriefEditor *self)
   g_return_val_if_fail (SB_IS_BRIEF_EDITOR (self), FALSE);
 
   return g_hash_table_size (self->batches) > 0 || self->pending->len > 0;
+}
+
+SbVideoSection *
+sb_brief_editor_get_video_section (SbBriefEditor *self)
+{
+  g_return_val_if_fail (SB_IS_BRIEF_EDITOR (self), NULL);
+
+  return self->video_section;
 }
 
 SbSceneRow *
@@ -1719,6 +1843,7 @@ sb_brief_editor_set_revision (SbBriefEditor   *self,
   self->coalesce_scene = NULL;
   self->coalesce_field = NULL;
   update_undo_actions (self);
+  sb_video_section_set_revision (self->video_section, revision);
   restore_jobs (self);
   update_generation (self);
   if (revision != NULL && self->queue != NULL)

@@ -14,6 +14,7 @@
 #include "sb-model-picker.h"
 #include "sb-param-form.h"
 #include "sb-scene-row.h"
+#include "sb-video-section.h"
 
 G_BEGIN_DECLS
 
@@ -62,6 +63,8 @@ const char      *sb_brief_editor_get_batch_message (SbBriefEditor *self);
 /* Why generating is not possible now, or what it is doing ("" when idle). */
 const char      *sb_brief_editor_get_images_status (SbBriefEditor *self);
 gboolean         sb_brief_editor_is_generating     (SbBriefEditor *self);
+/* The "Videos" section: one video per scene (see SbVideoSection). */
+SbVideoSection  *sb_brief_editor_get_video_section (SbBriefEditor *self);
 /* The card of the scene at @position, when it is on screen. */
 SbSceneRow      *sb_brief_editor_get_scene_row     (SbBriefEditor *self,
                                                     guint          position);

@@ -45,6 +45,7 @@ typedef struct
   char         *title;      /* as shown, with " *" when required */
   char         *subtitle;   /* the description, restored when an error goes */
   char         *error;
+  char         *provided;   /* filled in by the caller: says by what */
   gboolean      has_unset;  /* a combo whose first entry means "not set" */
 } Field;
 
@@ -75,6 +76,7 @@ field_free (Field *field)
   g_free (field->title);
   g_free (field->subtitle);
   g_free (field->error);
+  g_free (field->provided);
   g_free (field);
 }
 
@@ -1140,6 +1142,86 @@ mark_errors (SbParamForm *self,
     set_form_message (self, other->str);
 }
 
+/* A value that passes the checks of @param, for an input the caller
+ * fills in. */
+static JsonNode *
+provided_stand_in (SbModelParam *param)
+{
+  if (param->default_value != NULL)
+    return json_node_copy (param->default_value);
+
+  switch (param->type)
+    {
+    case SB_MODEL_PARAM_ARRAY:
+      {
+        JsonArray *array = json_array_new ();
+
+        json_array_add_string_element (array, "provided");
+        return json_node_init_array (json_node_alloc (), array);
+      }
+    case SB_MODEL_PARAM_INTEGER:
+    case SB_MODEL_PARAM_NUMBER:
+      return json_node_init_int (json_node_alloc (), param->has_minimum ? (gint64) ceil (param->minimum) : 0);
+    case SB_MODEL_PARAM_BOOLEAN:
+      return json_node_init_boolean (json_node_alloc (), FALSE);
+    default:
+      return json_node_init_string (json_node_alloc (),
+                                    param->choices != NULL && param->choices[0] != NULL
+                                      ? param->choices[0] : "provided");
+    }
+}
+
+gboolean
+sb_param_form_set_provided (SbParamForm *self,
+                            const char  *name,
+                            const char  *explanation)
+{
+  Field *field;
+
+  g_return_val_if_fail (SB_IS_PARAM_FORM (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (explanation != NULL, FALSE);
+
+  field = g_hash_table_lookup (self->by_name, name);
+  if (field == NULL)
+    return FALSE;
+
+  g_free (field->provided);
+  field->provided = g_strdup (explanation);
+  /* Said where the description was, also when a mark goes away. */
+  g_free (field->subtitle);
+  field->subtitle = g_strdup (explanation);
+
+  self->syncing = TRUE;
+  switch (field->kind)
+    {
+    case FIELD_TEXT:
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (field->widget)), explanation, -1);
+      break;
+    case FIELD_ENTRY:
+    case FIELD_LIST:
+    case FIELD_JSON:
+      gtk_editable_set_text (GTK_EDITABLE (field->row), explanation);
+      break;
+    case FIELD_FILE:
+      field_set_file (field, NULL);
+      break;
+    default:
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (field->row), explanation);
+      break;
+    }
+  self->syncing = FALSE;
+
+  field_set_error (self, field, NULL);
+  gtk_widget_set_sensitive (field->row, FALSE);
+  gtk_widget_set_tooltip_text (field->row, explanation);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (field->widget),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, explanation,
+                                  -1);
+
+  return TRUE;
+}
+
 gboolean
 sb_param_form_build_input (SbParamForm  *self,
                            JsonObject  **out_input,
@@ -1163,6 +1245,13 @@ sb_param_form_build_input (SbParamForm  *self,
       SbModelParam *param = field->param;
       g_autoptr(JsonNode) node = NULL;
       g_autofree char *message = NULL;
+
+      if (field->provided != NULL)
+        {
+          /* Checked with a stand-in: the caller fills it in. */
+          json_object_set_member (checked, param->name, provided_stand_in (param));
+          continue;
+        }
 
       if (field->kind == FIELD_FILE)
         {

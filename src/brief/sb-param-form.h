@@ -37,6 +37,15 @@ gboolean    sb_param_form_set_file         (SbParamForm  *self,
                                             const char   *name,
                                             GFile        *file);
 
+/* Input @name is filled in by the caller for each request (a scene's
+ * prompt or image): its row is insensitive and says @explanation instead
+ * of a value, it counts as given when the form is checked, and
+ * sb_param_form_build_input() leaves it out.  FALSE when there is no such
+ * input. */
+gboolean    sb_param_form_set_provided     (SbParamForm  *self,
+                                            const char   *name,
+                                            const char   *explanation);
+
 /* Reads and checks every field (each row's own check, then
  * sb_model_schema_validate()).  On success *out_input holds the values to
  * send — inputs left at their default are left out, and so are file

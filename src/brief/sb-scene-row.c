@@ -39,6 +39,11 @@ struct _SbSceneRow
   GtkPopover     *choose_popover;
   GtkSpinButton  *variants_spin;
   GtkFlowBox     *variants_box;
+  GtkLabel       *video_state_label;
+  GtkWidget      *play_button;
+  GtkWidget      *video_retry_button;
+  GtkWidget      *video_cancel_button;
+  GtkWidget      *make_video_button;
 
   /* Owned */
   SbScene           *scene;
@@ -46,6 +51,10 @@ struct _SbSceneRow
   SbThumbnailLoader *loader;
   GCancellable      *thumbnail_cancellable;
   gint64             shown_media_id;
+  SbGenerationJob   *video_job;
+  double             video_duration;  /* seconds, -1 unknown */
+  guint              video_tick_id;
+  gboolean           can_make_video;
 
   guint           position;
   guint           n_scenes;
@@ -266,6 +275,156 @@ on_job_notify (SbSceneRow *self)
   update_state (self);
 }
 
+/* Video state */
+
+static char *
+format_seconds (gint64 seconds)
+{
+  /* Translators: a length of time, minutes:seconds ("1:23") */
+  return g_strdup_printf (_("%d:%02d"), (int) (seconds / 60), (int) (seconds % 60));
+}
+
+static gboolean
+video_is_making (SbGenerationJob *job)
+{
+  SbJobStatus status = job != NULL ? sb_generation_job_get_status (job) : SB_JOB_QUEUED;
+
+  return job != NULL && (status == SB_JOB_STARTING || status == SB_JOB_RUNNING);
+}
+
+static char *
+describe_video (SbSceneRow *self)
+{
+  SbJobStatus status;
+  const char *error;
+
+  if (self->video_job == NULL)
+    return g_strdup (_("No video yet"));
+
+  status = sb_generation_job_get_status (self->video_job);
+  error = sb_generation_job_get_last_error (self->video_job);
+  if (error != NULL && *error == '\0')
+    error = NULL;
+
+  switch (status)
+    {
+    case SB_JOB_QUEUED:
+      return g_strdup (_("Queued"));
+
+    case SB_JOB_STARTING:
+    case SB_JOB_RUNNING:
+      {
+        GDateTime *start = sb_generation_job_get_started_at (self->video_job);
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+        g_autofree char *elapsed = NULL;
+
+        if (start == NULL)
+          start = sb_generation_job_get_created_at (self->video_job);
+        elapsed = format_seconds (start != NULL ? MAX (0, g_date_time_difference (now, start) / G_TIME_SPAN_SECOND) : 0);
+        /* Translators: %s is the time since the video was started, "1:23" */
+        return g_strdup_printf (_("Making video… %s"), elapsed);
+      }
+
+    case SB_JOB_DOWNLOADING:
+      return g_strdup (_("Downloading video…"));
+
+    case SB_JOB_SUCCEEDED:
+      if (self->video_duration > 0)
+        {
+          /* A video that is there is at least a second long to the eye. */
+          g_autofree char *length = format_seconds (MAX (1, (gint64) (self->video_duration + 0.5)));
+
+          /* Translators: %s is the video's length, "0:06" */
+          return g_strdup_printf (_("Video ready · %s"), length);
+        }
+      return g_strdup (_("Video ready"));
+
+    case SB_JOB_FAILED:
+      return g_strdup (error != NULL ? error : _("The video could not be made. Retry to make it again."));
+
+    case SB_JOB_CANCELED:
+      return g_strdup (_("Video canceled"));
+
+    case SB_JOB_EXPIRED:
+      return g_strdup (error != NULL ? error : _("The video expired before it could be downloaded. Retry to make it again."));
+
+    case SB_JOB_INTERRUPTED:
+      return g_strdup (error != NULL ? error : _("The app stopped while the video was starting. Retry to make it again."));
+
+    default:
+      return g_strdup ("");
+    }
+}
+
+static gboolean
+video_tick_cb (gpointer user_data)
+{
+  SbSceneRow *self = user_data;
+  g_autofree char *text = describe_video (self);
+
+  gtk_label_set_label (self->video_state_label, text);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* The elapsed time ticks once a second while the card is on screen. */
+static void
+update_video_tick (SbSceneRow *self)
+{
+  gboolean tick = video_is_making (self->video_job) && gtk_widget_get_mapped (GTK_WIDGET (self));
+
+  if (tick && self->video_tick_id == 0)
+    self->video_tick_id = g_timeout_add_seconds (1, video_tick_cb, self);
+  else if (!tick)
+    g_clear_handle_id (&self->video_tick_id, g_source_remove);
+}
+
+static void
+update_video_state (SbSceneRow *self)
+{
+  SbJobStatus status = self->video_job != NULL ? sb_generation_job_get_status (self->video_job) : SB_JOB_QUEUED;
+  gboolean busy = self->video_job != NULL && !sb_job_status_is_terminal (status);
+  gboolean ready = self->video_job != NULL && status == SB_JOB_SUCCEEDED &&
+                   sb_generation_job_get_media_id (self->video_job) != 0;
+  gboolean failed = self->video_job != NULL &&
+                    (status == SB_JOB_FAILED || status == SB_JOB_EXPIRED || status == SB_JOB_INTERRUPTED);
+  gboolean retry = self->video_job != NULL && sb_job_status_is_terminal (status) && status != SB_JOB_SUCCEEDED;
+  g_autofree char *text = describe_video (self);
+
+  gtk_label_set_label (self->video_state_label, text);
+  if (failed)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->video_state_label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->video_state_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->video_state_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->video_state_label), "dim-label");
+    }
+
+  gtk_widget_set_visible (self->play_button, ready);
+  if (ready)
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (self->play_button), "x",
+                                      sb_generation_job_get_media_id (self->video_job));
+  gtk_widget_set_visible (self->video_retry_button, retry);
+  gtk_widget_set_visible (self->video_cancel_button, busy);
+  gtk_widget_set_visible (self->make_video_button, !busy);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.retry-video", retry);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.cancel-video", busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.make-video",
+                                 self->scene != NULL && self->can_make_video && !busy);
+
+  update_video_tick (self);
+}
+
+static void
+on_video_job_notify (SbSceneRow *self)
+{
+  update_video_state (self);
+}
+
 static void
 thumbnail_loaded_cb (GObject      *object,
                      GAsyncResult *result,
@@ -370,6 +529,12 @@ scene_action (GtkWidget  *widget,
     gtk_widget_activate_action (widget, "editor.retry-scene", "u", self->position);
   else if (g_str_equal (action_name, "scene.generate-again"))
     gtk_widget_activate_action (widget, "editor.generate-scene", "(uu)", self->position, 1);
+  else if (g_str_equal (action_name, "scene.make-video"))
+    gtk_widget_activate_action (widget, "editor.make-video", "u", self->position);
+  else if (g_str_equal (action_name, "scene.retry-video"))
+    gtk_widget_activate_action (widget, "editor.retry-video", "u", self->position);
+  else if (g_str_equal (action_name, "scene.cancel-video"))
+    gtk_widget_activate_action (widget, "editor.cancel-video", "u", self->position);
   else if (g_str_equal (action_name, "scene.variants"))
     {
       guint n = (guint) gtk_spin_button_get_value_as_int (self->variants_spin);
@@ -458,14 +623,39 @@ sb_scene_row_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->scene, self);
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
+  if (self->video_job != NULL)
+    g_signal_handlers_disconnect_by_data (self->video_job, self);
+  g_clear_handle_id (&self->video_tick_id, g_source_remove);
   g_cancellable_cancel (self->thumbnail_cancellable);
   g_clear_object (&self->thumbnail_cancellable);
   g_clear_object (&self->scene);
   g_clear_object (&self->job);
+  g_clear_object (&self->video_job);
   g_clear_object (&self->loader);
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_SCENE_ROW);
 
   G_OBJECT_CLASS (sb_scene_row_parent_class)->dispose (object);
+}
+
+static void
+sb_scene_row_map (GtkWidget *widget)
+{
+  SbSceneRow *self = SB_SCENE_ROW (widget);
+
+  GTK_WIDGET_CLASS (sb_scene_row_parent_class)->map (widget);
+
+  /* The time went on while the card was off screen. */
+  update_video_state (self);
+}
+
+static void
+sb_scene_row_unmap (GtkWidget *widget)
+{
+  SbSceneRow *self = SB_SCENE_ROW (widget);
+
+  GTK_WIDGET_CLASS (sb_scene_row_parent_class)->unmap (widget);
+
+  g_clear_handle_id (&self->video_tick_id, g_source_remove);
 }
 
 static void
@@ -475,6 +665,9 @@ sb_scene_row_class_init (SbSceneRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sb_scene_row_dispose;
+
+  widget_class->map = sb_scene_row_map;
+  widget_class->unmap = sb_scene_row_unmap;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sb-scene-row.ui");
   gtk_widget_class_bind_template_child (widget_class, SbSceneRow, card);
@@ -496,6 +689,11 @@ sb_scene_row_class_init (SbSceneRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbSceneRow, choose_popover);
   gtk_widget_class_bind_template_child (widget_class, SbSceneRow, variants_spin);
   gtk_widget_class_bind_template_child (widget_class, SbSceneRow, variants_box);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, video_state_label);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, play_button);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, video_retry_button);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, video_cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, SbSceneRow, make_video_button);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_popover_show);
   gtk_widget_class_bind_template_callback (widget_class, on_title_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_notes_changed);
@@ -508,6 +706,9 @@ sb_scene_row_class_init (SbSceneRowClass *klass)
   gtk_widget_class_install_action (widget_class, "scene.retry", NULL, scene_action);
   gtk_widget_class_install_action (widget_class, "scene.generate-again", NULL, scene_action);
   gtk_widget_class_install_action (widget_class, "scene.variants", NULL, scene_action);
+  gtk_widget_class_install_action (widget_class, "scene.make-video", NULL, scene_action);
+  gtk_widget_class_install_action (widget_class, "scene.retry-video", NULL, scene_action);
+  gtk_widget_class_install_action (widget_class, "scene.cancel-video", NULL, scene_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "scene.move-up", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Up, GDK_ALT_MASK, "scene.move-up", NULL);
@@ -527,6 +728,7 @@ sb_scene_row_init (SbSceneRow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scene.retry", FALSE);
+  self->video_duration = -1;
 
   /* The editor keeps its own undo history of scene edits, so Ctrl+Z in a
    * field reaches it instead of the field's own. */
@@ -554,6 +756,7 @@ sb_scene_row_init (SbSceneRow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 
   update_labels (self);
+  update_video_state (self);
 }
 
 GtkWidget *
@@ -591,7 +794,10 @@ sb_scene_row_bind (SbSceneRow *self,
                                  G_CALLBACK (on_scene_chosen_media_notify), self,
                                  G_CONNECT_SWAPPED);
       if (scene == NULL)
-        sb_scene_row_set_job (self, NULL);
+        {
+          sb_scene_row_set_job (self, NULL);
+          sb_scene_row_set_video (self, NULL, -1, FALSE);
+        }
 
       self->updating = TRUE;
       gtk_editable_set_text (GTK_EDITABLE (self->title_entry),
@@ -680,6 +886,64 @@ sb_scene_row_set_job (SbSceneRow      *self,
     }
 
   update_state (self);
+}
+
+void
+sb_scene_row_set_video (SbSceneRow      *self,
+                        SbGenerationJob *job,
+                        double           duration,
+                        gboolean         can_make)
+{
+  g_return_if_fail (SB_IS_SCENE_ROW (self));
+  g_return_if_fail (job == NULL || SB_IS_GENERATION_JOB (job));
+
+  if (job != self->video_job)
+    {
+      if (self->video_job != NULL)
+        g_signal_handlers_disconnect_by_func (self->video_job, on_video_job_notify, self);
+      g_set_object (&self->video_job, job);
+      if (job != NULL)
+        g_signal_connect_object (job, "notify", G_CALLBACK (on_video_job_notify), self, G_CONNECT_SWAPPED);
+    }
+  self->video_duration = duration;
+  self->can_make_video = can_make;
+
+  update_video_state (self);
+}
+
+SbGenerationJob *
+sb_scene_row_get_video_job (SbSceneRow *self)
+{
+  g_return_val_if_fail (SB_IS_SCENE_ROW (self), NULL);
+
+  return self->video_job;
+}
+
+const char *
+sb_scene_row_get_video_state_text (SbSceneRow *self)
+{
+  g_return_val_if_fail (SB_IS_SCENE_ROW (self), NULL);
+
+  return gtk_label_get_label (self->video_state_label);
+}
+
+GtkWidget *
+sb_scene_row_get_video_button (SbSceneRow  *self,
+                               const char  *which)
+{
+  g_return_val_if_fail (SB_IS_SCENE_ROW (self), NULL);
+  g_return_val_if_fail (which != NULL, NULL);
+
+  if (g_str_equal (which, "play"))
+    return self->play_button;
+  if (g_str_equal (which, "retry"))
+    return self->video_retry_button;
+  if (g_str_equal (which, "cancel"))
+    return self->video_cancel_button;
+  if (g_str_equal (which, "make"))
+    return self->make_video_button;
+
+  g_return_val_if_reached (NULL);
 }
 
 SbGenerationJob *

@@ -45,7 +45,22 @@ void             sb_scene_row_set_job              (SbSceneRow        *self,
 SbGenerationJob *sb_scene_row_get_job              (SbSceneRow        *self);
 void             sb_scene_row_set_variants         (SbSceneRow        *self,
                                                     GPtrArray         *items);
+/* The scene's video: the state of its latest video job (NULL: none), the
+ * video's length in seconds once known (-1: unknown), and whether a video
+ * can be made now (model, key, network, an image or a prompt).  The card's
+ * Make Video, Retry and Cancel activate "editor.make-video",
+ * "editor.retry-video" and "editor.cancel-video" with its position; Play
+ * activates "win.play-video" with the video's media id. */
+void             sb_scene_row_set_video            (SbSceneRow        *self,
+                                                    SbGenerationJob   *job,
+                                                    double             duration,
+                                                    gboolean           can_make);
+SbGenerationJob *sb_scene_row_get_video_job        (SbSceneRow        *self);
 /* For tests: what the card shows. */
+const char      *sb_scene_row_get_video_state_text (SbSceneRow        *self);
+/* "play", "retry", "cancel" or "make". */
+GtkWidget       *sb_scene_row_get_video_button     (SbSceneRow        *self,
+                                                    const char        *which);
 const char      *sb_scene_row_get_state_text       (SbSceneRow        *self);
 GdkPaintable    *sb_scene_row_get_image            (SbSceneRow        *self);
 GtkWidget       *sb_scene_row_get_retry_button     (SbSceneRow        *self);

@@ -17,11 +17,6 @@
 #include "sb-secrets.h"
 #include "sb-texture-decode.h"
 
-/* The image inputs of image-to-video models, most likely first. */
-static const char * const image_input_names[] = {
-  "image", "start_image", "first_frame_image", "input_image", NULL
-};
-
 typedef enum
 {
   STATE_FORM,       /* choosing the model and settings */
@@ -354,26 +349,9 @@ static const char *
 find_image_input (SbParamForm *form)
 {
   GPtrArray *params = sb_param_form_get_params (form);
-  const char *first = NULL;
+  SbModelParam *param = params != NULL ? sb_model_schema_find_image_input (params) : NULL;
 
-  if (params == NULL)
-    return NULL;
-
-  for (guint i = 0; i < params->len; i++)
-    {
-      SbModelParam *param = g_ptr_array_index (params, i);
-      gboolean is_file = param->type == SB_MODEL_PARAM_FILE ||
-                         (param->type == SB_MODEL_PARAM_ARRAY && param->item_type == SB_MODEL_PARAM_FILE);
-
-      if (!is_file)
-        continue;
-      if (g_strv_contains (image_input_names, param->name))
-        return param->name;
-      if (first == NULL)
-        first = param->name;
-    }
-
-  return first;
+  return param != NULL ? param->name : NULL;
 }
 
 static void

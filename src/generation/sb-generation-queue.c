@@ -565,8 +565,14 @@ job_completed_cb (GObject      *object,
   item = sb_library_complete_job_finish (SB_LIBRARY (object), result, &error);
   if (item == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("The image could not be saved in the library: %s"),
-                                                  error->message);
+      g_autofree char *message = NULL;
+
+      if (sb_generation_job_get_kind (run->job) == SB_MEDIA_KIND_VIDEO)
+        /* Translators: %s says why */
+        message = g_strdup_printf (_("The video could not be saved in the library: %s"), error->message);
+      else
+        /* Translators: %s says why */
+        message = g_strdup_printf (_("The image could not be saved in the library: %s"), error->message);
 
       finish_run (run, SB_JOB_FAILED, message, TRUE);
       return;
@@ -843,6 +849,25 @@ download_next (Run *run)
   else if (run->output_expired)
     finish_run (run, SB_JOB_EXPIRED,
                 _("Replicate removed the output before it could be downloaded. Run the job again."), TRUE);
+  else if (run->output_error->domain == SB_MEDIA_ERROR)
+    {
+      /* The file itself is unusable: say what to do about it. */
+      g_autofree char *reason = g_strdup (run->output_error->message);
+      g_autofree char *message = NULL;
+
+      g_strchomp (reason);
+      if (g_str_has_suffix (reason, "."))
+        reason[strlen (reason) - 1] = '\0';
+      if (sb_generation_job_get_kind (run->job) == SB_MEDIA_KIND_VIDEO)
+        /* Translators: %s says what is wrong with the file */
+        message = g_strdup_printf (_("The video Replicate sent cannot be used (%s). Run it again; if it "
+                                     "happens again, choose another model."), reason);
+      else
+        /* Translators: %s says what is wrong with the file */
+        message = g_strdup_printf (_("The image Replicate sent cannot be used (%s). Run it again; if it "
+                                     "happens again, choose another model."), reason);
+      finish_run (run, SB_JOB_FAILED, message, TRUE);
+    }
   else
     finish_run (run, SB_JOB_FAILED, run->output_error->message, TRUE);
 }
@@ -1410,7 +1435,7 @@ media_got_cb (GObject      *object,
   run->media_item = sb_library_get_media_finish (SB_LIBRARY (object), result, &error);
   if (run->media_item == NULL)
     {
-      if (g_error_matches (error, SB_LIBRARY_ERROR, SB_LIBRARY_ERROR_NOT_FOUND))
+      if (g_error_matches (error, SB_LIBRARY_ERROR, SB_LIBRARY_ERROR_NOT_FOUND) && !run->cancel_requested)
         {
           finish_run (run, SB_JOB_FAILED,
                       _("The source image is no longer in the library. Choose another image and try again."),
@@ -1866,6 +1891,13 @@ sb_generation_queue_retry (SbGenerationQueue *self,
 
   g_return_if_fail (SB_IS_GENERATION_QUEUE (self));
   g_return_if_fail (SB_IS_GENERATION_JOB (job));
+
+  /* Retried already (a second click): once is enough, and paid for. */
+  if (sb_generation_job_get_dismissed (job))
+    {
+      g_debug ("Job %" G_GINT64_FORMAT " was retried or dismissed already", sb_generation_job_get_id (job));
+      return;
+    }
 
   status = sb_generation_job_get_status (job);
   if (status != SB_JOB_FAILED && status != SB_JOB_CANCELED &&

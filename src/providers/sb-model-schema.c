@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sb-model-schema.h"
 #include "sb-json.h"
@@ -576,6 +577,50 @@ sb_model_schema_validate (GPtrArray   *params,
     *out_fields = g_steal_pointer (&fields);
 
   return FALSE;
+}
+
+static gboolean
+param_is_file (SbModelParam *param)
+{
+  return param->type == SB_MODEL_PARAM_FILE ||
+         (param->type == SB_MODEL_PARAM_ARRAY && param->item_type == SB_MODEL_PARAM_FILE);
+}
+
+SbModelParam *
+sb_model_schema_find_image_input (GPtrArray *params)
+{
+  /* The image inputs of image-to-video models, most likely first. */
+  static const char * const names[] = {
+    "image", "first_frame_image", "start_image", "input_image", "init_image", NULL
+  };
+  static const char * const last_frame[] = { "end", "last", "tail", NULL };
+
+  g_return_val_if_fail (params != NULL, NULL);
+
+  for (guint n = 0; names[n] != NULL; n++)
+    for (guint i = 0; i < params->len; i++)
+      {
+        SbModelParam *param = g_ptr_array_index (params, i);
+
+        if (param_is_file (param) && g_str_equal (param->name, names[n]))
+          return param;
+      }
+
+  for (guint i = 0; i < params->len; i++)
+    {
+      SbModelParam *param = g_ptr_array_index (params, i);
+      gboolean is_last = FALSE;
+
+      if (!param_is_file (param) ||
+          (strstr (param->name, "image") == NULL && strstr (param->name, "frame") == NULL))
+        continue;
+      for (guint n = 0; last_frame[n] != NULL && !is_last; n++)
+        is_last = strstr (param->name, last_frame[n]) != NULL;
+      if (!is_last)
+        return param;
+    }
+
+  return NULL;
 }
 
 JsonNode *

@@ -76,4 +76,11 @@ gboolean      sb_model_schema_validate    (GPtrArray   *params,
                                            JsonObject  *input,
                                            GHashTable **out_fields);
 
+/* The input of @params that takes the picture an image-to-video model
+ * starts from: a file input (`format: uri`, or a list of them) named image,
+ * first_frame_image, start_image, input_image or init_image; else the first
+ * file input whose name mentions an image or a frame and is not the last
+ * one (end_image, last_frame_image).  NULL when the model has none. */
+SbModelParam *sb_model_schema_find_image_input (GPtrArray *params);
+
 G_END_DECLS

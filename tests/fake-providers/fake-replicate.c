@@ -952,6 +952,21 @@ prediction_media (FakeServer     *self,
       g_autofree char *format = video_format (p);
 
       bytes = fake_media_load_video (self, format, &content_type);
+      /* Every prediction's MP4 ends in a `free` box naming it, so no two
+       * videos are the same bytes (a library keeps one copy of each). */
+      if (bytes != NULL && g_str_equal (format, "mp4"))
+        {
+          g_autofree char *note = g_strdup_printf ("sb-fake-providers prediction %s", p->id);
+          GByteArray *mp4 = g_byte_array_new ();
+          guint32 size = GUINT32_TO_BE (8 + strlen (note));
+
+          g_byte_array_append (mp4, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+          g_byte_array_append (mp4, (const guint8 *) &size, 4);
+          g_byte_array_append (mp4, (const guint8 *) "free", 4);
+          g_byte_array_append (mp4, (const guint8 *) note, strlen (note));
+          g_bytes_unref (bytes);
+          bytes = g_byte_array_free_to_bytes (mp4);
+        }
     }
   else
     {
@@ -963,6 +978,29 @@ prediction_media (FakeServer     *self,
     }
   if (bytes == NULL)
     return NULL;
+
+  /* Outputs that are not what they claim: other bytes under the same name
+   * and type, a file cut short at the source, or another label. */
+  if (fake_faults_has (p->faults, "output-bytes"))
+    {
+      const char *what = fake_faults_value (p->faults, "output-bytes", "text");
+      const char *ignored = NULL;
+
+      g_bytes_unref (bytes);
+      if (g_str_equal (what, "png"))
+        bytes = fake_media_render_image ("not a video", index, 64, 64, "png", &ignored);
+      else
+        bytes = g_bytes_new_static ("This is not a video.\n", strlen ("This is not a video.\n"));
+    }
+  if (fake_faults_has (p->faults, "output-cut"))
+    {
+      double fraction = CLAMP (fake_faults_double (p->faults, "output-cut", 0.4), 0.0, 1.0);
+      GBytes *whole = bytes;
+
+      bytes = g_bytes_new_from_bytes (whole, 0, (gsize) (g_bytes_get_size (whole) * fraction));
+      g_bytes_unref (whole);
+    }
+  content_type = fake_faults_value (p->faults, "output-type", content_type);
 
   media = g_new0 (FakeMedia, 1);
   media->bytes = bytes;

@@ -466,9 +466,7 @@ test_video_jobs (void)
   }
   brief_id = create_brief (app.library, "Fox Story");
 
-  /* A video of no brief is made.  (The fake makes the same MP4 for every
-   * video, and the library keeps identical bytes once: the next one asks
-   * for WebM.) */
+  /* A video of no brief is made. */
   plain_batch = submit_video (&app, image_id, 0, "the red square slowly zooms in");
   videos = (VideosWait) { app.page, 1 };
   wait_for (page_has_videos, &videos, "the first video");
@@ -483,7 +481,7 @@ test_video_jobs (void)
   wait_for (job_gone, &wait, "the cancelled video's tile to go");
 
   /* A video that fails once: its tile says what the provider said. */
-  fox_batch = submit_video (&app, image_id, brief_id, "a fox runs [fake:fail*1,webm]");
+  fox_batch = submit_video (&app, image_id, brief_id, "a fox runs [fake:fail*1]");
   wait = (JobWait) { app.page, fox_batch, 0, SB_JOB_FAILED };
   wait_for (tile_in_status, &wait, "the failed tile");
   fox_id = wait.job_id;

@@ -184,6 +184,62 @@ list_for_revision (SbLibrary *library,
   return jobs;
 }
 
+static GListModel *
+list_failed (SbLibrary   *library,
+             SbMediaKind  kind,
+             guint        limit)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *jobs;
+
+  sb_library_list_failed_jobs_async (library, kind, limit, NULL, sb_test_store_result_cb, &result);
+  jobs = sb_library_list_failed_jobs_finish (library, sb_test_run_until (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_list_model_get_item_type (jobs) == SB_TYPE_GENERATION_JOB);
+
+  return jobs;
+}
+
+static gboolean
+dismiss_job (SbLibrary  *library,
+             gint64      job_id,
+             GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sb_library_dismiss_job_async (library, job_id, NULL, sb_test_store_result_cb, &result);
+
+  return sb_library_dismiss_job_finish (library, sb_test_run_until (&result), error);
+}
+
+/* "9,8,5": the ids of a list of jobs, in its order. */
+static char *
+job_ids (GListModel *jobs)
+{
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(SbGenerationJob) job = g_list_model_get_item (jobs, i);
+
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i ? "," : "", sb_generation_job_get_id (job));
+    }
+  return g_string_free (ids, FALSE);
+}
+
+static void
+assert_failed (SbLibrary   *library,
+               SbMediaKind  kind,
+               guint        limit,
+               const char  *expected)
+{
+  g_autoptr(GListModel) jobs = list_failed (library, kind, limit);
+  g_autofree char *ids = job_ids (jobs);
+
+  g_assert_cmpstr (ids, ==, expected);
+}
+
 static gboolean
 set_scene_media (SbLibrary  *library,
                  gint64      scene_id,
@@ -1313,6 +1369,182 @@ test_favourite (void)
   close_library (library);
 }
 
+/* Failed jobs and dismissing them */
+
+static char *
+ids_of (SbGenerationJob *a,
+        SbGenerationJob *b,
+        SbGenerationJob *c)
+{
+  SbGenerationJob *jobs[] = { a, b, c };
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (jobs) && jobs[i] != NULL; i++)
+    g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i ? "," : "", sb_generation_job_get_id (jobs[i]));
+  return g_string_free (ids, FALSE);
+}
+
+/* Only the asked kind's jobs that ended without output and were not
+ * dismissed; newest first; the dismissed property read back everywhere. */
+static void
+test_failed_jobs (void)
+{
+  SbLibrary *library = open_seeded_library ();
+  g_autoptr(GPtrArray) videos = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SbGenerationJob) image = NULL;
+  g_autoptr(SbGenerationJob) retried = NULL;
+  g_autoptr(GListModel) failed = NULL;
+  g_autoptr(GListModel) of_3 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *dismissed_at = NULL;
+  g_autofree char *sql = NULL;
+  SbGenerationJob *job_failed, *job_expired, *job_interrupted;
+
+  /* One video job in every status, oldest first, each with its error. */
+  for (int status = SB_JOB_QUEUED; status <= SB_JOB_INTERRUPTED; status++)
+    {
+      SbGenerationJob *job = new_job (SB_MEDIA_KIND_VIDEO, "wan/i2v", 7, 3, 11);
+      g_autofree char *message = g_strdup_printf ("ended %s", sb_job_status_to_string (status));
+
+      sb_generation_job_set_status (job, status);
+      sb_generation_job_set_last_error (job, message);
+      g_assert_true (add_job (library, job, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (videos, job);
+    }
+  job_failed = g_ptr_array_index (videos, SB_JOB_FAILED);
+  job_expired = g_ptr_array_index (videos, SB_JOB_EXPIRED);
+  job_interrupted = g_ptr_array_index (videos, SB_JOB_INTERRUPTED);
+
+  /* A failed image, and a failed video that was retried (dismissed). */
+  image = new_job (SB_MEDIA_KIND_IMAGE, "flux", 7, 3, 11);
+  sb_generation_job_set_status (image, SB_JOB_FAILED);
+  g_assert_true (add_job (library, image, &error));
+  g_assert_no_error (error);
+  retried = new_job (SB_MEDIA_KIND_VIDEO, "wan/i2v", 7, 3, 12);
+  sb_generation_job_set_status (retried, SB_JOB_FAILED);
+  g_assert_true (add_job (library, retried, &error));
+  g_assert_no_error (error);
+  g_assert_true (dismiss_job (library, sb_generation_job_get_id (retried), &error));
+  g_assert_no_error (error);
+
+  /* Interrupted, expired, failed: newest first. */
+  failed = list_failed (library, SB_MEDIA_KIND_VIDEO, 100);
+  g_assert_cmpuint (g_list_model_get_n_items (failed), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SbGenerationJob) job = g_list_model_get_item (failed, i);
+      static const SbJobStatus statuses[] = { SB_JOB_INTERRUPTED, SB_JOB_EXPIRED, SB_JOB_FAILED };
+      SbJobStatus status = statuses[i];
+      SbGenerationJob *original = g_ptr_array_index (videos, status);
+      g_autofree char *message = g_strdup_printf ("ended %s", sb_job_status_to_string (status));
+
+      g_assert_true (job != original);
+      g_assert_cmpint (sb_generation_job_get_id (job), ==, sb_generation_job_get_id (original));
+      g_assert_cmpint (sb_generation_job_get_status (job), ==, status);
+      g_assert_cmpint (sb_generation_job_get_kind (job), ==, SB_MEDIA_KIND_VIDEO);
+      g_assert_cmpstr (sb_generation_job_get_last_error (job), ==, message);
+      g_assert_cmpstr (sb_generation_job_get_model (job), ==, "wan/i2v");
+      g_assert_cmpint (sb_generation_job_get_scene_id (job), ==, 11);
+      g_assert_false (sb_generation_job_get_dismissed (job));
+    }
+  expected = ids_of (job_interrupted, job_expired, job_failed);
+  assert_failed (library, SB_MEDIA_KIND_VIDEO, 100, expected);
+  g_clear_pointer (&expected, g_free);
+
+  /* The limit keeps the newest. */
+  expected = ids_of (job_interrupted, job_expired, NULL);
+  assert_failed (library, SB_MEDIA_KIND_VIDEO, 2, expected);
+  g_clear_pointer (&expected, g_free);
+  expected = ids_of (job_interrupted, NULL, NULL);
+  assert_failed (library, SB_MEDIA_KIND_VIDEO, 1, expected);
+  g_clear_pointer (&expected, g_free);
+
+  /* Images are asked for on their own. */
+  expected = ids_of (image, NULL, NULL);
+  assert_failed (library, SB_MEDIA_KIND_IMAGE, 100, expected);
+  g_clear_pointer (&expected, g_free);
+
+  /* Dismissing takes one off the list, stamps it once (a second call
+   * changes nothing) and is read back by the other lists. */
+  g_assert_true (dismiss_job (library, sb_generation_job_get_id (job_expired), &error));
+  g_assert_no_error (error);
+  expected = ids_of (job_interrupted, job_failed, NULL);
+  assert_failed (library, SB_MEDIA_KIND_VIDEO, 100, expected);
+  g_clear_pointer (&expected, g_free);
+
+  sql = g_strdup_printf ("SELECT dismissed_at FROM generation_jobs WHERE id = %" G_GINT64_FORMAT,
+                         sb_generation_job_get_id (job_expired));
+  dismissed_at = query (sql);
+  g_assert_cmpint (g_ascii_strtoll (dismissed_at, NULL, 10), >, 0);
+  g_assert_true (dismiss_job (library, sb_generation_job_get_id (job_expired), &error));
+  g_assert_no_error (error);
+  assert_query (sql, dismissed_at);
+
+  of_3 = list_for_revision (library, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (of_3), ==, videos->len + 2);
+  for (guint i = 0; i < g_list_model_get_n_items (of_3); i++)
+    {
+      g_autoptr(SbGenerationJob) job = g_list_model_get_item (of_3, i);
+      gint64 id = sb_generation_job_get_id (job);
+
+      g_assert_cmpint (sb_generation_job_get_dismissed (job), ==,
+                       id == sb_generation_job_get_id (job_expired) || id == sb_generation_job_get_id (retried));
+    }
+
+  /* An update of the job (its status, error...) keeps it dismissed. */
+  sb_generation_job_set_last_error (job_expired, "still expired");
+  g_assert_true (update_job (library, job_expired, &error));
+  g_assert_no_error (error);
+  assert_query (sql, dismissed_at);
+
+  /* Stored: the same after a restart. */
+  close_library (library);
+  library = open_default_library ();
+  expected = ids_of (job_interrupted, job_failed, NULL);
+  assert_failed (library, SB_MEDIA_KIND_VIDEO, 100, expected);
+  g_clear_pointer (&expected, g_free);
+  expected = ids_of (image, NULL, NULL);
+  assert_failed (library, SB_MEDIA_KIND_IMAGE, 100, expected);
+
+  close_library (library);
+}
+
+/* Newest by created-at (not by id), ties broken by the higher id; the
+ * stored spelling "cancelled" is a canceled job, not a failure. */
+static void
+test_failed_jobs_order (void)
+{
+  g_autofree char *path = default_path ();
+  g_autoptr(GError) error = NULL;
+  SbLibrary *library;
+
+  library = open_seeded_library ();
+  close_library (library);
+  sb_library_test_exec (path,
+                        "INSERT INTO generation_jobs (id, kind, provider, input, status, created_at, updated_at)"
+                        "  VALUES (21, 'video', 'replicate', '{}', 'failed', 3000, 3000),"
+                        "         (22, 'video', 'replicate', '{}', 'expired', 1000, 1000),"
+                        "         (23, 'video', 'replicate', '{}', 'interrupted', 2000, 2000),"
+                        "         (24, 'video', 'replicate', '{}', 'failed', 2000, 2000),"
+                        "         (25, 'video', 'replicate', '{}', 'cancelled', 4000, 4000),"
+                        "         (26, 'video', 'replicate', '{}', 'failed', 5000, 5000);"
+                        "UPDATE generation_jobs SET dismissed_at = 6000 WHERE id = 26;",
+                        &error);
+  g_assert_no_error (error);
+
+  library = open_default_library ();
+  assert_failed (library, SB_MEDIA_KIND_VIDEO, 10, "21,24,23,22");
+  assert_failed (library, SB_MEDIA_KIND_VIDEO, 3, "21,24,23");
+  assert_failed (library, SB_MEDIA_KIND_IMAGE, 10, "");
+
+  /* Dismissing a job that does not exist changes nothing. */
+  dismiss_job (library, 999, NULL);
+  assert_failed (library, SB_MEDIA_KIND_VIDEO, 10, "21,24,23,22");
+  close_library (library);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1329,6 +1561,8 @@ main (int   argc,
   g_test_add_func ("/sb/library/jobs/complete-deleted-scene", test_complete_deleted_scene);
   g_test_add_func ("/sb/library/jobs/unfinished-excludes-terminal", test_unfinished_excludes_terminal);
   g_test_add_func ("/sb/library/jobs/for-revision", test_jobs_for_revision);
+  g_test_add_func ("/sb/library/jobs/failed", test_failed_jobs);
+  g_test_add_func ("/sb/library/jobs/failed-order", test_failed_jobs_order);
   g_test_add_func ("/sb/library/jobs/set-scene-media", test_set_scene_media);
   g_test_add_func ("/sb/library/jobs/cache", test_cache);
   g_test_add_func ("/sb/library/jobs/filter/build-match", test_build_match);

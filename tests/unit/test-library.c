@@ -629,7 +629,10 @@ static const char seed_v2[] =
   "                             source_media_id, prediction_id, status, created_at, updated_at)"
   "  VALUES (5, 'b1', 'video', 'replicate', 'wan', '{\"seed\":1}', 3, 11, 42, 'p5', 'downloading', 5, 6),"
   "         (6, 'b1', 'image', 'replicate', 'flux', '{}', 3, 11, NULL, NULL, 'interrupted', 4, 6),"
-  "         (7, 'b1', 'image', 'replicate', 'flux', '{}', 3, 11, NULL, NULL, 'starting', 3, 6);";
+  "         (7, 'b1', 'image', 'replicate', 'flux', '{}', 3, 11, NULL, NULL, 'starting', 3, 6);"
+  "INSERT INTO generation_jobs (id, batch_id, kind, provider, model, input, status, last_error,"
+  "                             created_at, updated_at)"
+  "  VALUES (8, 'b1', 'image', 'replicate', 'flux', '{}', 'failed', 'Out of memory', 9, 9);";
 
 static void
 check_from_2 (SbLibrary  *library,
@@ -662,6 +665,50 @@ check_from_2 (SbLibrary  *library,
   g_assert_cmpint (sb_generation_job_get_source_media_id (second), ==, 42);
   g_assert_cmpstr (sb_generation_job_get_input (second), ==, "{\"seed\":1}");
   g_assert_false (sb_generation_job_get_dismissed (second));
+
+  /* Migration 3 keeps every job, none dismissed: the interrupted and the
+   * failed ones are the failures to show, newest first, by kind. */
+  g_clear_object (&result);
+  g_clear_object (&jobs);
+  g_clear_object (&first);
+  g_clear_object (&second);
+  sb_library_list_failed_jobs_async (library, SB_MEDIA_KIND_IMAGE, 10, NULL, sb_test_store_result_cb, &result);
+  jobs = sb_library_list_failed_jobs_finish (library, sb_test_run_until (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 2);
+  first = g_list_model_get_item (jobs, 0);
+  second = g_list_model_get_item (jobs, 1);
+  g_assert_cmpint (sb_generation_job_get_id (first), ==, 8);
+  g_assert_cmpint (sb_generation_job_get_status (first), ==, SB_JOB_FAILED);
+  g_assert_cmpstr (sb_generation_job_get_last_error (first), ==, "Out of memory");
+  g_assert_false (sb_generation_job_get_dismissed (first));
+  g_assert_cmpint (sb_generation_job_get_id (second), ==, 6);
+  g_assert_cmpint (sb_generation_job_get_status (second), ==, SB_JOB_INTERRUPTED);
+  g_assert_false (sb_generation_job_get_dismissed (second));
+
+  g_clear_object (&result);
+  g_clear_object (&jobs);
+  sb_library_list_failed_jobs_async (library, SB_MEDIA_KIND_VIDEO, 10, NULL, sb_test_store_result_cb, &result);
+  jobs = sb_library_list_failed_jobs_finish (library, sb_test_run_until (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 0);
+
+  /* A job from before can be dismissed. */
+  g_clear_object (&result);
+  sb_library_dismiss_job_async (library, 8, NULL, sb_test_store_result_cb, &result);
+  g_assert_true (sb_library_dismiss_job_finish (library, sb_test_run_until (&result), &error));
+  g_assert_no_error (error);
+}
+
+static void
+check_from_2_closed (const char *path)
+{
+  assert_query (path, "SELECT id, kind, status, batch_id, source_media_id, prediction_id, created_at, "
+                "dismissed_at IS NULL FROM generation_jobs ORDER BY id",
+                "5|video|downloading|b1|42|p5|5|1\n"
+                "6|image|interrupted|b1|||4|1\n"
+                "7|image|starting|b1|||3|1\n"
+                "8|image|failed|b1|||9|0");
 }
 
 /* Version 3 rows: jobs that ended without output, one of them dismissed. */
@@ -749,6 +796,8 @@ test_migrate (gconstpointer data)
 
   if (mc->from_version == 1)
     check_from_1_closed (path);
+  else if (mc->from_version == 2)
+    check_from_2_closed (path);
 }
 
 static void

@@ -296,6 +296,93 @@ test_inline_and_required (void)
   }
 }
 
+static const char *
+image_input_of (SbReplicateModel *model)
+{
+  g_autoptr(GPtrArray) params = NULL;
+  g_autoptr(GError) error = NULL;
+  SbModelParam *param;
+
+  params = sb_replicate_model_parse_params (model, &error);
+  g_assert_no_error (error);
+  param = sb_model_schema_find_image_input (params);
+
+  /* Interned: the params go away with this function. */
+  return param != NULL ? g_intern_string (param->name) : NULL;
+}
+
+/* The input the picture an image-to-video model starts from goes to, for
+ * the fake's video collections and for names no recorded model uses. */
+static void
+test_image_input (void)
+{
+  g_autofree char *i2v_path = g_test_build_filename (G_TEST_DIST, "data", "fixtures", "fake",
+                                                      "collection-image-to-video.json", NULL);
+  g_autofree char *t2v_path = g_test_build_filename (G_TEST_DIST, "data", "fixtures", "fake",
+                                                      "collection-text-to-video.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(SbReplicateCollection) i2v = NULL;
+  g_autoptr(SbReplicateCollection) t2v = NULL;
+  g_autoptr(GError) error = NULL;
+  struct { const char *schema; const char *expected; } cases[] = {
+    /* Only the last frame: not a start. */
+    { "\"end_image\":{\"type\":\"string\",\"format\":\"uri\"}", NULL },
+    /* A list of files named like an image. */
+    { "\"reference_images\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"format\":\"uri\"}},"
+      "\"last_frame_image\":{\"type\":\"string\",\"format\":\"uri\"}", "reference_images" },
+    /* A known name wins over the order. */
+    { "\"tail_image\":{\"type\":\"string\",\"format\":\"uri\",\"x-order\":0},"
+      "\"init_image\":{\"type\":\"string\",\"format\":\"uri\",\"x-order\":1}", "init_image" },
+    /* Text named "image" is not a file. */
+    { "\"image\":{\"type\":\"string\"},\"audio\":{\"type\":\"string\",\"format\":\"uri\"}", NULL },
+  };
+
+  json_parser_load_from_file (parser, i2v_path, &error);
+  g_assert_no_error (error);
+  i2v = sb_replicate_collection_new_from_json (json_parser_get_root (parser), &error);
+  g_assert_no_error (error);
+  json_parser_load_from_file (parser, t2v_path, &error);
+  g_assert_no_error (error);
+  t2v = sb_replicate_collection_new_from_json (json_parser_get_root (parser), &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (i2v->models->len, ==, 3);
+  for (guint i = 0; i < i2v->models->len; i++)
+    {
+      SbReplicateModel *model = g_ptr_array_index (i2v->models, i);
+      g_autofree char *id = g_strdup_printf ("%s/%s", model->owner, model->name);
+      const char *expected = g_str_equal (id, "minimax/video-01") ? "first_frame_image"
+                             : g_str_equal (id, "wan-video/wan-2.2-i2v-fast") ? "image"
+                             : g_str_equal (id, "kwaivgi/kling-v2.1") ? "start_image"
+                             : "(unknown model)";
+
+      g_assert_cmpstr (image_input_of (model), ==, expected);
+    }
+
+  for (guint i = 0; i < t2v->models->len; i++)
+    {
+      SbReplicateModel *model = g_ptr_array_index (t2v->models, i);
+
+      if (g_str_equal (model->name, "wan-2.2-t2v-fast"))
+        g_assert_null (image_input_of (model));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"components\":{\"schemas\":{\"Input\":{\"type\":\"object\","
+                                               "\"properties\":{%s}}}}}", cases[i].schema);
+      g_autoptr(JsonNode) root = json_from_string (text, &error);
+      g_autoptr(GPtrArray) params = NULL;
+      SbModelParam *param;
+
+      g_assert_no_error (error);
+      params = sb_model_schema_parse (root, &error);
+      g_assert_no_error (error);
+      param = sb_model_schema_find_image_input (params);
+      g_assert_cmpstr (param != NULL ? param->name : NULL, ==, cases[i].expected);
+    }
+}
+
 /* A model without versions (mattt/empty): all optional fields null. */
 static void
 test_empty_model (void)
@@ -327,6 +414,7 @@ main (int   argc,
   g_test_add_func ("/sb/providers/schema/sdxl", test_sdxl);
   g_test_add_func ("/sb/providers/schema/inline-and-required", test_inline_and_required);
   g_test_add_func ("/sb/providers/schema/empty-model", test_empty_model);
+  g_test_add_func ("/sb/providers/schema/image-input", test_image_input);
 
   return g_test_run ();
 }
