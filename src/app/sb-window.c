@@ -48,6 +48,8 @@ sync_library (SbWindow *self)
     {
       sb_gallery_page_set_library (self->gallery_page, library);
       sb_videos_page_set_library (self->videos_page, library);
+      sb_videos_page_set_generation (self->videos_page,
+                                     sb_application_get_generation_queue (app));
       sb_brief_page_set_library (self->brief_page, library);
       sb_brief_page_set_generation (self->brief_page,
                                     sb_application_get_generation_queue (app),
@@ -208,6 +210,37 @@ show_brief_media_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->stack, "gallery");
 }
 
+/* From the Brief editor or a job's window: the Videos page, playing it. */
+static void
+play_video_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SbWindow *self = SB_WINDOW (widget);
+  gint64 media_id = g_variant_get_int64 (parameter);
+
+  if (media_id <= 0)
+    return;
+
+  adw_view_stack_set_visible_child_name (self->stack, "videos");
+  gtk_widget_activate_action (GTK_WIDGET (self->videos_page), "videos.play", "x", media_id);
+}
+
+/* From the Brief editor: the Videos page, showing that brief's videos. */
+static void
+show_brief_videos_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  SbWindow *self = SB_WINDOW (widget);
+  gint64 brief_id;
+  const char *title;
+
+  g_variant_get (parameter, "(x&s)", &brief_id, &title);
+  sb_videos_page_filter_brief (self->videos_page, brief_id, title);
+  adw_view_stack_set_visible_child_name (self->stack, "videos");
+}
+
 static void
 save_window_state (SbWindow *self)
 {
@@ -337,6 +370,8 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-brief-media", "(xs)", show_brief_media_action);
   gtk_widget_class_install_action (widget_class, "win.reuse-settings", "x", reuse_settings_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.play-video", "x", play_video_action);
+  gtk_widget_class_install_action (widget_class, "win.show-brief-videos", "(xs)", show_brief_videos_action);
 }
 
 static void

@@ -7,7 +7,9 @@
  * Drives the real window under Xvfb, with no provider involved (playback
  * works offline): a video stored in the library shows on the Videos page
  * with its poster, plays in the player from the playback cache, pauses
- * with Space, seeks with the arrows and closes with Escape.
+ * with Space, seeks with the arrows and closes with Escape.  Each video
+ * names its brief under its poster; that caption, the brief chip,
+ * win.show-brief-videos and the favourites button filter the grid.
  */
 
 #include "config.h"
@@ -21,8 +23,10 @@
 #include "sb-library-briefs.h"
 #include "sb-scene.h"
 #include "sb-gallery-tile.h"
+#include "sb-library-jobs.h"
 #include "sb-media-video.h"
 #include "sb-video-player.h"
+#include "sb-video-tile.h"
 #include "sb-videos-page.h"
 #include "sb-window.h"
 
@@ -279,7 +283,7 @@ plays_media (gpointer data)
 /* A brief of two scenes, each with a video (stored in the opposite order):
  * Play Storyboard plays them in scene order, the second when the first
  * ends. */
-static void
+static gint64
 play_storyboard (SbLibrary    *library,
                  SbVideosPage *page)
 {
@@ -336,6 +340,246 @@ play_storyboard (SbLibrary    *library,
       g_usleep (2000);
     }
   g_assert_finalize_object (player);
+
+  return sb_brief_get_id (brief);
+}
+
+static void
+collect_video_tiles (GtkWidget *widget,
+                     GPtrArray *tiles)
+{
+  if (SB_IS_VIDEO_TILE (widget))
+    {
+      if (gtk_widget_get_mapped (widget) && sb_video_tile_get_item (SB_VIDEO_TILE (widget)) != NULL)
+        g_ptr_array_add (tiles, widget);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_video_tiles (child, tiles);
+}
+
+typedef struct
+{
+  SbVideosPage *page;
+  guint         n_items;
+  guint         n_captions;
+  const char   *caption;
+} Shown;
+
+/* The page lists @n_items videos, and as many tiles are on screen, of
+ * which @n_captions name the brief @caption. */
+static gboolean
+page_shows (gpointer data)
+{
+  Shown *shown = data;
+  GListModel *model = sb_videos_page_get_model (shown->page);
+  g_autoptr(GPtrArray) tiles = g_ptr_array_new ();
+  guint n_captions = 0;
+
+  if (model == NULL || g_list_model_get_n_items (model) != shown->n_items)
+    return FALSE;
+
+  collect_video_tiles (GTK_WIDGET (sb_videos_page_get_grid_view (shown->page)), tiles);
+  if (tiles->len != shown->n_items)
+    return FALSE;
+
+  for (guint i = 0; i < tiles->len; i++)
+    {
+      SbVideoTile *tile = g_ptr_array_index (tiles, i);
+
+      if (!sb_media_item_get_loaded (sb_video_tile_get_item (tile)))
+        return FALSE;
+      if (g_strcmp0 (sb_video_tile_get_caption (tile), shown->caption) == 0)
+        n_captions++;
+      else if (sb_video_tile_get_caption (tile) != NULL)
+        return FALSE;
+    }
+
+  return n_captions == shown->n_captions;
+}
+
+static GtkWidget *
+find_caption_button (GtkWidget *widget)
+{
+  g_autoptr(GPtrArray) tiles = g_ptr_array_new ();
+
+  collect_video_tiles (widget, tiles);
+  for (guint i = 0; i < tiles->len; i++)
+    if (sb_video_tile_get_caption (g_ptr_array_index (tiles, i)) != NULL)
+      {
+        GtkWidget *tile = g_ptr_array_index (tiles, i);
+
+        for (GtkWidget *child = gtk_widget_get_first_child (tile);
+             child != NULL;
+             child = gtk_widget_get_next_sibling (child))
+          if (GTK_IS_BUTTON (child) && gtk_widget_get_visible (child))
+            return child;
+      }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_widget_by_type_and_label (GtkWidget  *widget,
+                               GType       type,
+                               const char *tooltip)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_by_type_and_label (child, type, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+page_state_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return g_strcmp0 (sb_videos_page_get_state (args[0]), args[1]) == 0;
+}
+
+/* The ball brief's two videos and one video of no brief: each tile names
+ * its brief; its caption, the chip, win.show-brief-videos and the
+ * favourites button filter the grid, and win.play-video plays one. */
+static void
+brief_filters (SbLibrary    *library,
+               SbWindow     *window,
+               SbVideosPage *page,
+               gint64        brief_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GListModel) briefs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *button;
+  GtkWidget *favourites;
+  GtkWidget *stack;
+  GListModel *model;
+  gint64 loose_id = 0;
+  Shown shown = { page, 0, 0, NULL };
+  gpointer state_args[2] = { page, NULL };
+
+  sb_library_list_briefs_async (library, NULL, NULL, store_result_cb, &result);
+  wait_for (result_ready, &result, "the briefs");
+  briefs = sb_library_list_briefs_finish (library, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (briefs), ==, 1);
+  {
+    g_autoptr(SbBrief) brief = g_list_model_get_item (briefs, 0);
+
+    g_assert_cmpint (sb_brief_get_id (brief), ==, brief_id);
+    title = g_strdup (sb_brief_get_title (brief));
+  }
+  g_assert_nonnull (title);
+
+  /* All three, two of them captioned with the brief's title. */
+  shown = (Shown) { page, 3, 2, title };
+  wait_for (page_shows, &shown, "three videos, two captioned");
+  g_assert_cmpuint (g_list_model_get_n_items (sb_videos_page_get_jobs (page)), ==, 0);
+
+  /* The caption shows only that brief's videos, with a chip back. */
+  button = find_caption_button (GTK_WIDGET (sb_videos_page_get_grid_view (page)));
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpint (sb_videos_page_get_brief_filter (page), ==, brief_id);
+  shown = (Shown) { page, 2, 2, title };
+  wait_for (page_shows, &shown, "the brief's two videos");
+  model = sb_videos_page_get_model (page);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SbMediaItem) item = g_list_model_get_item (model, i);
+
+      g_assert_cmpint (sb_media_item_get_brief_id (item), ==, brief_id);
+    }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.clear-brief-filter", NULL));
+  g_assert_cmpint (sb_videos_page_get_brief_filter (page), ==, 0);
+  shown = (Shown) { page, 3, 2, title };
+  wait_for (page_shows, &shown, "all three videos again");
+  model = sb_videos_page_get_model (page);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SbMediaItem) item = g_list_model_get_item (model, i);
+
+      if (sb_media_item_get_brief_id (item) == 0)
+        loose_id = sb_media_item_get_id (item);
+    }
+  g_assert_cmpint (loose_id, >, 0);
+
+  /* From elsewhere in the window (the Brief editor): the Videos page,
+   * filtered to the brief. */
+  stack = gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK);
+  sb_window_set_page (window, "gallery");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-brief-videos", "(xs)",
+                                             brief_id, title));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "videos");
+  g_assert_cmpint (sb_videos_page_get_brief_filter (page), ==, brief_id);
+  shown = (Shown) { page, 2, 2, title };
+  wait_for (page_shows, &shown, "the brief's two videos from win.show-brief-videos");
+
+  /* Favourites only: none of the brief's videos is one. */
+  favourites = find_widget_by_type_and_label (GTK_WIDGET (page), GTK_TYPE_TOGGLE_BUTTON, "Favourites only");
+  g_assert_nonnull (favourites);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (favourites), TRUE);
+  state_args[1] = "no-results";
+  wait_for (page_state_is, state_args, "no favourite of the brief");
+
+  /* The loose video made a favourite: it is the only one shown once the
+   * brief filter is cleared. */
+  g_clear_object (&result);
+  sb_library_set_favourite_async (library, loose_id, TRUE, NULL, store_result_cb, &result);
+  wait_for (result_ready, &result, "the favourite to be stored");
+  g_assert_true (sb_library_set_favourite_finish (library, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.clear-brief-filter", NULL));
+  shown = (Shown) { page, 1, 0, title };
+  wait_for (page_shows, &shown, "the favourite video");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (favourites), FALSE);
+  shown = (Shown) { page, 3, 2, title };
+  wait_for (page_shows, &shown, "all three videos after the filters");
+
+  /* win.play-video: the Videos page plays that video. */
+  sb_window_set_page (window, "brief");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play-video", "x", loose_id));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "videos");
+  wait_for (page_has_player, page, "the player of win.play-video");
+  {
+    SbVideoPlayer *player = SB_VIDEO_PLAYER (g_object_ref (sb_videos_page_get_player (page)));
+    gpointer args[2] = { player, NULL };
+    g_autoptr(SbMediaItem) loose = NULL;
+
+    g_clear_object (&result);
+    sb_library_get_media_async (library, loose_id, NULL, store_result_cb, &result);
+    wait_for (result_ready, &result, "the loose video's row");
+    loose = sb_library_get_media_finish (library, result, &error);
+    g_assert_no_error (error);
+    args[1] = loose;
+    wait_for (plays_media, args, "the video of win.play-video");
+
+    gtk_widget_activate_action (GTK_WIDGET (player), "player.leave", NULL);
+    wait_for (hidden, player, "the player to close");
+    for (guint i = 0; i < 100; i++)
+      {
+        while (g_main_context_iteration (NULL, FALSE))
+          ;
+        g_usleep (2000);
+      }
+    g_assert_finalize_object (player);
+  }
 }
 
 static void
@@ -349,6 +593,7 @@ test_videos_play (void)
   SbVideosPage *page;
   SbWindow *window;
   gint64 paused_at;
+  gint64 brief_id;
 
   app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -438,7 +683,8 @@ test_videos_play (void)
   g_assert_finalize_object (player);
   g_assert_null (sb_videos_page_get_player (page));
 
-  play_storyboard (sb_application_get_library (app), page);
+  brief_id = play_storyboard (sb_application_get_library (app), page);
+  brief_filters (sb_application_get_library (app), window, page, brief_id);
 
   gtk_window_destroy (GTK_WINDOW (window));
   for (guint i = 0; i < 100; i++)
