@@ -7,15 +7,86 @@
 
 #pragma once
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
+
+typedef gboolean (*SbUiTestCondition) (gpointer data);
+
+/* What an async call under test left behind: set by its callback. */
+typedef struct
+{
+  gboolean  done;
+  gpointer  result;
+  GError   *error;
+} SbUiTestWait;
 
 /* The app notifies when a batch ends while its window is not focused — as
  * always under Xvfb, which has no window manager.  With no notification
  * daemon on the test's private session bus GIO would warn (fatal in
  * tests); owning org.gtk.Notifications makes it pick its GTK backend,
  * which sends without waiting for an answer. */
-void sb_ui_test_claim_notifications (void);
+void        sb_ui_test_claim_notifications    (void);
+
+/* How long sb_ui_test_wait_for() waits before it fails the test (60 s unless set). */
+void        sb_ui_test_set_wait_timeout       (guint              seconds);
+
+/* A function whose string (freed after use) is added to a timeout's message, or NULL. */
+void        sb_ui_test_set_describe           (char            *(*describe) (void));
+
+/* Iterates the main context until @condition holds; fails the test naming @what after the timeout. */
+void        sb_ui_test_wait_for               (SbUiTestCondition  condition,
+                                               gpointer           data,
+                                               const char        *what);
+
+/* Dispatches whatever is pending, @rounds times with a 2 ms pause after each. */
+void        sb_ui_test_iterate                (guint              rounds);
+
+/* An SbUiTestCondition: the SbUiTestWait at @data is done. */
+gboolean    sb_ui_test_wait_done              (gpointer           data);
+
+/* An SbUiTestCondition: the SbApplication at @data opened its library or failed to. */
+gboolean    sb_ui_test_library_ready          (gpointer           data);
+
+/* An SbUiTestCondition: the SbGalleryPage at @data shows exactly one item. */
+gboolean    sb_ui_test_gallery_has_one        (gpointer           data);
+
+/* An SbUiTestCondition: the SbMediaItem at @data has its row loaded. */
+gboolean    sb_ui_test_item_loaded            (gpointer           data);
+
+/* A GAsyncReadyCallback for sb_library_create_brief_async(): fills the SbUiTestWait at @user_data. */
+void        sb_ui_test_brief_created_cb       (GObject           *object,
+                                               GAsyncResult      *result,
+                                               gpointer           user_data);
+
+/* A GAsyncReadyCallback for sb_library_list_media_filtered_async(): its list goes to the SbUiTestWait's result. */
+void        sb_ui_test_media_listed_cb        (GObject           *object,
+                                               GAsyncResult      *result,
+                                               gpointer           user_data);
+
+/* The first widget of @type at or below @widget, depth first, or NULL. */
+GtkWidget  *sb_ui_test_find_descendant        (GtkWidget         *widget,
+                                               GType              type);
+
+/* The first mapped button labelled @label at or below @widget, or NULL. */
+GtkWidget  *sb_ui_test_find_button_with_label (GtkWidget         *widget,
+                                               const char        *label);
+
+/* The first button with the action @action_name at or below @widget, or NULL. */
+GtkWidget  *sb_ui_test_find_action_button     (GtkWidget         *widget,
+                                               const char        *action_name);
+
+/* Makes a temporary home from @tmpl and points XDG_DATA_HOME, XDG_CACHE_HOME and XDG_CONFIG_HOME into it. */
+char       *sb_ui_test_make_home              (const char        *tmpl);
+
+/* Uses @home (from sb_ui_test_make_home()) for the XDG directories. */
+void        sb_ui_test_use_home               (const char        *home);
+
+/* Removes @home unless a test failed (then it is kept to look at). */
+void        sb_ui_test_remove_home            (const char        *home);
+
+/* The fake providers' program from the command line, or NULL after printing the usage. */
+char       *sb_ui_test_fake_providers_path    (int                argc,
+                                               char              *argv[]);
 
 G_END_DECLS

@@ -16,9 +16,9 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "sb-ui-test.h"
 #include "sb-application.h"
 #include "sb-brief-page.h"
 #include "sb-scene-row.h"
@@ -27,40 +27,9 @@
 static char *fake_path;
 static char *fake_url;
 
-typedef gboolean (*Condition) (gpointer data);
-
-/* Says what the page shows, for a timeout's message. */
-static char *(*debug_state) (void);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s%s", what, debug_state ? debug_state () : "");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-iterate_a_while (void)
-{
-  for (guint i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
-
 static SbBriefPage *current_page;
 
+/* Says what the page shows, for a timeout's message. */
 static char *
 describe_page (void)
 {
@@ -133,7 +102,7 @@ save_shot (GtkWidget  *widget,
   if (dir == NULL)
     return;
 
-  iterate_a_while ();
+  sb_ui_test_iterate (50);
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, width, height);
@@ -144,55 +113,6 @@ save_shot (GtkWidget  *widget,
                                          node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   file = g_strdup_printf ("%s/%s.png", dir, name);
   gdk_texture_save_to_png (texture, file);
-}
-
-static gboolean
-library_ready (gpointer data)
-{
-  return sb_application_get_library (data) != NULL ||
-         sb_application_get_library_error (data) != NULL;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_button_with_label (GtkWidget  *widget,
-                        const char *label)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
-      gtk_widget_get_mapped (widget))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_with_label (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static void
@@ -257,7 +177,7 @@ open_window (const char *provider)
       fixture.app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
       g_assert_true (g_application_register (G_APPLICATION (fixture.app), NULL, &error));
       g_assert_no_error (error);
-      wait_for (library_ready, fixture.app, "the library to open");
+      sb_ui_test_wait_for (sb_ui_test_library_ready, fixture.app, "the library to open");
       g_assert_nonnull (sb_application_get_library (fixture.app));
 
       g_application_activate (G_APPLICATION (fixture.app));
@@ -266,10 +186,10 @@ open_window (const char *provider)
       g_object_ref (fixture.window);
       sb_window_set_page (fixture.window, "brief");
 
-      fixture.page = SB_BRIEF_PAGE (find_widget (GTK_WIDGET (fixture.window), SB_TYPE_BRIEF_PAGE));
+      fixture.page = SB_BRIEF_PAGE (sb_ui_test_find_descendant (GTK_WIDGET (fixture.window), SB_TYPE_BRIEF_PAGE));
       g_assert_nonnull (fixture.page);
       current_page = fixture.page;
-      debug_state = describe_page;
+      sb_ui_test_set_describe (describe_page);
     }
 
   /* Start from a new, empty brief. */
@@ -290,7 +210,7 @@ test_brief_close (void)
 
   current_page = NULL;
   gtk_window_destroy (GTK_WINDOW (fixture.window));
-  iterate_a_while ();
+  sb_ui_test_iterate (50);
   g_assert_finalize_object (fixture.window);
 
   g_application_quit (G_APPLICATION (fixture.app));
@@ -430,7 +350,7 @@ read_export (SbBriefPage *page,
   char *contents = NULL;
 
   sb_brief_page_export_async (page, file, format, NULL, export_done, &result);
-  wait_for (export_finished, &result, "the export");
+  sb_ui_test_wait_for (export_finished, &result, "the export");
   g_assert_true (sb_brief_page_export_finish (page, result, &error));
   g_assert_no_error (error);
 
@@ -512,13 +432,13 @@ test_brief_generate_edit_refine (void)
     g_autoptr(GFile) good = test_image ("green.jpg");
 
     sb_brief_page_set_reference_file (fixture.page, bad);
-    wait_for (reference_settled, fixture.page, "the bad reference to be refused");
+    sb_ui_test_wait_for (reference_settled, fixture.page, "the bad reference to be refused");
     g_assert_false (sb_brief_page_has_reference (fixture.page));
     g_assert_true (g_str_has_prefix (sb_brief_page_get_reference_summary (fixture.page),
                                      "This file cannot be a reference"));
 
     sb_brief_page_set_reference_file (fixture.page, good);
-    wait_for (reference_settled, fixture.page, "the reference to load");
+    sb_ui_test_wait_for (reference_settled, fixture.page, "the reference to load");
     g_assert_true (sb_brief_page_has_reference (fixture.page));
     g_assert_true (g_str_has_prefix (sb_brief_page_get_reference_summary (fixture.page), "Image, "));
   }
@@ -529,7 +449,7 @@ test_brief_generate_edit_refine (void)
   g_assert_true (sb_brief_page_is_running (fixture.page));
 
   /* The brief arrives, is stored as revision 1, and the editor shows it. */
-  wait_for (editor_shown, fixture.page, "the generated brief");
+  sb_ui_test_wait_for (editor_shown, fixture.page, "the generated brief");
   g_assert_null (sb_brief_page_get_error_title (fixture.page));
   revision = sb_brief_editor_get_revision (editor);
   g_assert_cmpuint (sb_brief_revision_get_number (revision), ==, 1);
@@ -541,11 +461,11 @@ test_brief_generate_edit_refine (void)
   n_scenes = g_list_model_get_n_items (scenes);
   g_assert_cmpuint (n_scenes, >=, 5);
   g_assert_cmpuint (n_scenes, <=, 8);
-  wait_for (briefs_listed, fixture.page, "the brief in the sidebar");
+  sb_ui_test_wait_for (briefs_listed, fixture.page, "the brief in the sidebar");
   first_brief_id = sb_brief_get_id (sb_brief_page_get_brief (fixture.page));
 
   /* The cards are on screen, named for screen readers. */
-  wait_for (scene_row_shown, fixture.page, "the scene cards");
+  sb_ui_test_wait_for (scene_row_shown, fixture.page, "the scene cards");
   row = find_scene_row (fixture.page, 0);
   g_assert_cmpstr (gtk_editable_get_text (sb_scene_row_get_title_editable (row)), ==, scene_title (scenes, 0));
 
@@ -569,12 +489,12 @@ test_brief_generate_edit_refine (void)
   g_assert_cmpstr (scene_title (scenes, 1), ==, "Dawn ride through the city");
 
   /* Autosave, with nothing to press. */
-  wait_for (editor_saved, editor, "the autosave");
+  sb_ui_test_wait_for (editor_saved, editor, "the autosave");
   g_assert_cmpstr (sb_brief_editor_get_status (editor), ==, "Saved");
 
   sb_library_load_latest_revision_async (library, sb_brief_get_id (sb_brief_page_get_brief (fixture.page)),
                                          NULL, async_done, &async);
-  wait_for (async_finished, &async, "the stored revision");
+  sb_ui_test_wait_for (async_finished, &async, "the stored revision");
   stored = sb_library_load_latest_revision_finish (library, async.result, &error);
   g_clear_object (&async.result);
   g_assert_no_error (error);
@@ -589,7 +509,7 @@ test_brief_generate_edit_refine (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.refine", NULL));
   revision_wait.page = fixture.page;
   revision_wait.number = 2;
-  wait_for (revision_shown, &revision_wait, "revision 2");
+  sb_ui_test_wait_for (revision_shown, &revision_wait, "revision 2");
   g_assert_null (sb_brief_page_get_error_title (fixture.page));
   revision = sb_brief_editor_get_revision (editor);
   g_assert_cmpstr (sb_brief_revision_get_instruction (revision), ==, "make it funnier");
@@ -614,7 +534,7 @@ test_brief_generate_edit_refine (void)
   /* The library holds both. */
   sb_library_list_revisions_async (library, sb_brief_get_id (sb_brief_page_get_brief (fixture.page)),
                                    NULL, async_done, &async);
-  wait_for (async_finished, &async, "the revisions");
+  sb_ui_test_wait_for (async_finished, &async, "the revisions");
   revisions = sb_library_list_revisions_finish (library, async.result, &error);
   g_clear_object (&async.result);
   g_assert_no_error (error);
@@ -626,7 +546,7 @@ test_brief_generate_edit_refine (void)
   g_assert_nonnull (dialog);
   dialog_wait.dialog = dialog;
   dialog_wait.n = 2;
-  wait_for (dialog_lists, &dialog_wait, "the revisions in the dialog");
+  sb_ui_test_wait_for (dialog_lists, &dialog_wait, "the revisions in the dialog");
   dialog_model = sb_revisions_dialog_get_model (dialog);
   {
     g_autoptr(SbBriefRevision) newest = g_list_model_get_item (dialog_model, 0);
@@ -644,16 +564,16 @@ test_brief_generate_edit_refine (void)
   sb_revisions_dialog_select (dialog, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "revisions.restore", NULL));
   revision_wait.number = 3;
-  wait_for (revision_shown, &revision_wait, "revision 3");
+  sb_ui_test_wait_for (revision_shown, &revision_wait, "revision 3");
   scenes = sb_brief_editor_get_scenes (editor);
   g_assert_cmpstr (scene_title (scenes, 1), ==, "Dawn ride through the city");
   dialog_wait.n = 3;
-  wait_for (dialog_lists, &dialog_wait, "three revisions in the dialog");
+  sb_ui_test_wait_for (dialog_lists, &dialog_wait, "three revisions in the dialog");
 
   g_assert_true (gtk_widget_get_realized (GTK_WIDGET (dialog)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   gtk_window_close (GTK_WINDOW (dialog));
-  iterate_a_while ();
+  sb_ui_test_iterate (50);
   g_assert_null (sb_brief_page_get_revisions_dialog (fixture.page));
 
   g_subprocess_force_exit (fake);
@@ -671,19 +591,19 @@ test_brief_auth_error (void)
 
   gtk_text_buffer_set_text (sb_brief_page_get_prompt_buffer (fixture.page), "A video about tea", -1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL));
-  wait_for (error_shown, fixture.page, "the error");
-  wait_for (page_idle, fixture.page, "the run to end");
+  sb_ui_test_wait_for (error_shown, fixture.page, "the error");
+  sb_ui_test_wait_for (page_idle, fixture.page, "the run to end");
 
   save_shot (GTK_WIDGET (fixture.window), "brief-auth-error");
 
   /* Shown in the page, with the one button that fixes it. */
   g_assert_cmpstr (sb_brief_page_get_error_title (fixture.page), ==, "The Provider Did Not Accept the Key");
   g_assert_cmpstr (sb_brief_page_get_view (fixture.page), ==, "compose");
-  iterate_a_while ();
-  button = find_button_with_label (GTK_WIDGET (fixture.page), "Open _Preferences");
+  sb_ui_test_iterate (50);
+  button = sb_ui_test_find_button_with_label (GTK_WIDGET (fixture.page), "Open _Preferences");
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "app.preferences");
-  g_assert_null (find_button_with_label (GTK_WIDGET (fixture.page), "_Try Again"));
+  g_assert_null (sb_ui_test_find_button_with_label (GTK_WIDGET (fixture.page), "_Try Again"));
 
   /* The key itself is never shown. */
   description = sb_brief_page_get_error_description (fixture.page);
@@ -709,19 +629,19 @@ test_brief_cancel (void)
   gtk_text_buffer_set_text (sb_brief_page_get_prompt_buffer (fixture.page),
                             "A slow one [fake:slow=30]", -1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL));
-  iterate_a_while ();
+  sb_ui_test_iterate (50);
   g_assert_true (sb_brief_page_is_running (fixture.page));
   save_shot (GTK_WIDGET (fixture.window), "brief-running");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.cancel", NULL));
   g_assert_false (sb_brief_page_is_running (fixture.page));
-  iterate_a_while ();
+  sb_ui_test_iterate (50);
 
   /* Nothing alarming, nothing stored, and Generate works again. */
   g_assert_null (sb_brief_page_get_error_title (fixture.page));
   g_assert_null (sb_brief_page_get_brief (fixture.page));
   g_assert_cmpstr (sb_brief_page_get_view (fixture.page), ==, "compose");
-  g_assert_true (gtk_widget_is_sensitive (find_button_with_label (GTK_WIDGET (fixture.page), "_Generate Brief")));
+  g_assert_true (gtk_widget_is_sensitive (sb_ui_test_find_button_with_label (GTK_WIDGET (fixture.page), "_Generate Brief")));
 
   g_subprocess_force_exit (fake);
 }
@@ -738,7 +658,7 @@ test_brief_fallback (void)
 
   gtk_text_buffer_set_text (sb_brief_page_get_prompt_buffer (fixture.page), "A video about bread", -1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "brief.generate", NULL));
-  wait_for (editor_shown, fixture.page, "the brief from the next provider");
+  sb_ui_test_wait_for (editor_shown, fixture.page, "the brief from the next provider");
 
   g_assert_null (sb_brief_page_get_error_title (fixture.page));
   g_assert_cmpstr (sb_brief_revision_get_provider (sb_brief_editor_get_revision (sb_brief_page_get_editor (fixture.page))), ==, "openai");
@@ -749,11 +669,11 @@ test_brief_fallback (void)
   if (first_brief_id != 0)
     {
       BriefWait wait = { fixture.page, first_brief_id, 2 };
-      GtkWidget *list = find_widget (GTK_WIDGET (fixture.page), GTK_TYPE_LIST_VIEW);
+      GtkWidget *list = sb_ui_test_find_descendant (GTK_WIDGET (fixture.page), GTK_TYPE_LIST_VIEW);
       GListModel *briefs;
       guint position = G_MAXUINT;
 
-      wait_for (briefs_count, &wait, "both briefs in the sidebar");
+      sb_ui_test_wait_for (briefs_count, &wait, "both briefs in the sidebar");
       briefs = sb_brief_page_get_briefs (fixture.page);
       for (guint i = 0; i < g_list_model_get_n_items (briefs); i++)
         {
@@ -765,7 +685,7 @@ test_brief_fallback (void)
       g_assert_cmpuint (position, !=, G_MAXUINT);
 
       g_assert_true (gtk_widget_activate_action (list, "list.select-item", "(ubb)", position, FALSE, FALSE));
-      wait_for (brief_open, &wait, "the first brief to open");
+      sb_ui_test_wait_for (brief_open, &wait, "the first brief to open");
       g_assert_cmpuint (sb_brief_revision_get_number (sb_brief_editor_get_revision (sb_brief_page_get_editor (fixture.page))), ==, 3);
       g_assert_cmpstr (sb_brief_page_get_notice (fixture.page), ==, "");
     }
@@ -778,16 +698,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("sb-ui-brief-XXXXXX", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *home = NULL;
   int status;
 
   /* Before anything reads them. */
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  home = sb_ui_test_make_home ("sb-ui-brief-XXXXXX");
   g_setenv ("STORYBOARD_BACKOFF_SCALE", "0.001", TRUE);
   g_setenv ("OPENAI_API_KEY", "test-key", TRUE);
   g_unsetenv ("OPENROUTER_API_KEY");
@@ -798,12 +713,9 @@ main (int   argc,
   gtk_init ();
   adw_init ();
 
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s PATH-TO-sb-fake-providers\n", argv[0]);
-      return 1;
-    }
-  fake_path = argv[1];
+  fake_path = sb_ui_test_fake_providers_path (argc, argv);
+  if (fake_path == NULL)
+    return 1;
 
   g_test_add_func ("/sb/ui/brief/generate-edit-refine", test_brief_generate_edit_refine);
   g_test_add_func ("/sb/ui/brief/auth-error", test_brief_auth_error);
@@ -813,13 +725,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  if (!g_test_failed ())
-    {
-      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
-
-      if (system (rm) != 0)
-        g_printerr ("Could not remove %s\n", home);
-    }
+  sb_ui_test_remove_home (home);
 
   g_free (fake_url);
 

@@ -12,40 +12,13 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <stdlib.h>
 
+#include "sb-ui-test.h"
 #include "sb-application.h"
 #include "sb-gallery-page.h"
 #include "sb-gallery-tile.h"
 #include "sb-media-viewer.h"
 #include "sb-window.h"
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Iterates the main context until @condition holds; fails the test after
- * @seconds (a hang guard, not a performance assertion). */
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static gboolean
-library_ready (gpointer data)
-{
-  return sb_application_get_library (data) != NULL ||
-         sb_application_get_library_error (data) != NULL;
-}
 
 static gboolean
 gallery_in_state (gpointer data)
@@ -174,30 +147,8 @@ wait_for_paint (GtkWidget *widget)
   g_assert_nonnull (clock);
   id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &paints);
   gtk_widget_queue_draw (widget);
-  wait_for (painted, &paints, "a painted frame");
+  sb_ui_test_wait_for (painted, &paints, "a painted frame");
   g_signal_handler_disconnect (clock, id);
-}
-
-static GtkWidget *
-find_button_with_label (GtkWidget  *widget,
-                        const char *label)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
-      gtk_widget_get_mapped (widget))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_with_label (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 typedef struct
@@ -211,7 +162,7 @@ button_shown (gpointer data)
 {
   ButtonWait *wait = data;
 
-  return find_button_with_label (wait->root, wait->label) != NULL;
+  return sb_ui_test_find_button_with_label (wait->root, wait->label) != NULL;
 }
 
 static SbMediaViewer *
@@ -306,29 +257,9 @@ thumbnail_stored (gpointer data)
 }
 
 static GtkWidget *
-find_widget_of_type (GtkWidget *widget,
-                     GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_of_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
 find_search_entry (GtkWidget *page)
 {
-  return find_widget_of_type (page, GTK_TYPE_SEARCH_ENTRY);
+  return sb_ui_test_find_descendant (page, GTK_TYPE_SEARCH_ENTRY);
 }
 
 /* The toggle button the user knows by its tooltip. */
@@ -374,12 +305,6 @@ gallery_model_has_count (gpointer data)
 }
 
 static gboolean
-item_loaded (gpointer data)
-{
-  return sb_media_item_get_loaded (data);
-}
-
-static gboolean
 item_is_favourite (gpointer data)
 {
   return sb_media_item_get_favourite (data);
@@ -411,7 +336,7 @@ test_gallery_import_delete_undo (void)
   app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
-  wait_for (library_ready, app, "the library to open");
+  sb_ui_test_wait_for (sb_ui_test_library_ready, app, "the library to open");
   g_assert_nonnull (sb_application_get_library (app));
 
   g_application_activate (G_APPLICATION (app));
@@ -425,7 +350,7 @@ test_gallery_import_delete_undo (void)
   /* A new library: the empty state, with its Import button. */
   state_args[0] = page;
   state_args[1] = "empty";
-  wait_for (gallery_in_state, state_args, "the empty gallery");
+  sb_ui_test_wait_for (gallery_in_state, state_args, "the empty gallery");
   wait_for_paint (GTK_WIDGET (window));
 
   /* Three good images and two bad ones: the bad ones are named with the
@@ -436,7 +361,7 @@ test_gallery_import_delete_undo (void)
   files[3] = test_image ("empty.png");
   files[4] = test_image ("text.png");
   sb_window_import_files (window, files, G_N_ELEMENTS (files));
-  wait_for (import_finished, &result, "the import to finish");
+  sb_ui_test_wait_for (import_finished, &result, "the import to finish");
 
   g_assert_cmpuint (result.n_imported, ==, 3);
   g_assert_cmpuint (result.n_duplicates, ==, 0);
@@ -448,12 +373,12 @@ test_gallery_import_delete_undo (void)
 
   /* The tiles appear with their thumbnails, and a frame is painted. */
   state_args[1] = "grid";
-  wait_for (gallery_in_state, state_args, "the grid");
+  sb_ui_test_wait_for (gallery_in_state, state_args, "the grid");
   model = sb_gallery_page_get_model (page);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
   tiles.page = page;
   tiles.expected = 3;
-  wait_for (tiles_drawn, &tiles, "three drawn tiles");
+  sb_ui_test_wait_for (tiles_drawn, &tiles, "three drawn tiles");
   wait_for_paint (GTK_WIDGET (window));
 
   /* Delete the newest: it leaves the grid, and a toast offers Undo. */
@@ -463,25 +388,25 @@ test_gallery_import_delete_undo (void)
   gtk_widget_activate_action (GTK_WIDGET (page), "gallery.delete", "x", deleted_id);
   count.model = model;
   count.expected = 2;
-  wait_for (model_has_count, &count, "the deleted tile to go");
+  sb_ui_test_wait_for (model_has_count, &count, "the deleted tile to go");
   tiles.expected = 2;
-  wait_for (tiles_drawn, &tiles, "two drawn tiles");
+  sb_ui_test_wait_for (tiles_drawn, &tiles, "two drawn tiles");
 
   undo.root = GTK_WIDGET (window);
   undo.label = "_Undo";
-  wait_for (button_shown, &undo, "the Undo button");
-  gtk_widget_activate (find_button_with_label (GTK_WIDGET (window), "_Undo"));
+  sb_ui_test_wait_for (button_shown, &undo, "the Undo button");
+  gtk_widget_activate (sb_ui_test_find_button_with_label (GTK_WIDGET (window), "_Undo"));
 
   count.expected = 3;
-  wait_for (model_has_count, &count, "the undone tile to come back");
+  sb_ui_test_wait_for (model_has_count, &count, "the undone tile to come back");
   tiles.expected = 3;
-  wait_for (tiles_drawn, &tiles, "three drawn tiles again");
+  sb_ui_test_wait_for (tiles_drawn, &tiles, "three drawn tiles again");
   g_assert_cmpuint (sb_media_list_find (SB_MEDIA_LIST (model), deleted_id), !=, G_MAXUINT);
 
   /* The same bytes again are not stored twice. */
   result.finished = FALSE;
   sb_window_import_files (window, files, 1);
-  wait_for (import_finished, &result, "the second import");
+  sb_ui_test_wait_for (import_finished, &result, "the second import");
   g_assert_cmpuint (result.n_imported, ==, 0);
   g_assert_cmpuint (result.n_duplicates, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
@@ -505,15 +430,15 @@ test_gallery_import_delete_undo (void)
     sb_media_item_set_size (item, 300, 200);
     sb_media_item_set_filename (item, "alpha.webp");
     sb_library_add_media_async (library, item, bytes, NULL, NULL, media_added_cb, &add);
-    wait_for (add_done, &add, "the item without a thumbnail");
+    sb_ui_test_wait_for (add_done, &add, "the item without a thumbnail");
     g_assert_nonnull (add.item);
 
     tiles.expected = 4;
-    wait_for (tiles_drawn, &tiles, "four drawn tiles");
+    sb_ui_test_wait_for (tiles_drawn, &tiles, "four drawn tiles");
 
     thumb.library = library;
     thumb.id = sb_media_item_get_id (add.item);
-    wait_for (thumbnail_stored, &thumb, "the regenerated thumbnail to be stored");
+    sb_ui_test_wait_for (thumbnail_stored, &thumb, "the regenerated thumbnail to be stored");
     g_clear_object (&add.item);
   }
 
@@ -527,43 +452,43 @@ test_gallery_import_delete_undo (void)
     g_assert_nonnull (search);
     gtk_editable_set_text (search, "green");
     fcount.expected = 1;
-    wait_for (gallery_model_has_count, (gpointer[]) { page, &fcount }, "the search to find one image");
+    sb_ui_test_wait_for (gallery_model_has_count, (gpointer[]) { page, &fcount }, "the search to find one image");
     filtered = sb_gallery_page_get_model (page);
     {
       g_autoptr(SbMediaItem) found = g_list_model_get_item (filtered, 0);
 
-      wait_for (item_loaded, found, "the found item to load");
+      sb_ui_test_wait_for (sb_ui_test_item_loaded, found, "the found item to load");
       g_assert_cmpstr (sb_media_item_get_filename (found), ==, "green.jpg");
 
       /* Mark it a favourite, then show favourites only. */
       gtk_widget_activate_action (GTK_WIDGET (page), "gallery.toggle-favourite", "x",
                                   sb_media_item_get_id (found));
-      wait_for (item_is_favourite, found, "the favourite to be stored");
+      sb_ui_test_wait_for (item_is_favourite, found, "the favourite to be stored");
     }
 
     gtk_editable_set_text (search, "no-such-picture");
     state_args[1] = "no-results";
-    wait_for (gallery_in_state, state_args, "the no-results state");
+    sb_ui_test_wait_for (gallery_in_state, state_args, "the no-results state");
 
     gtk_editable_set_text (search, "");
     gtk_toggle_button_set_active (find_favourites_button (GTK_WIDGET (page)), TRUE);
     fcount.expected = 1;
-    wait_for (gallery_model_has_count, (gpointer[]) { page, &fcount }, "favourites only");
+    sb_ui_test_wait_for (gallery_model_has_count, (gpointer[]) { page, &fcount }, "favourites only");
     gtk_toggle_button_set_active (find_favourites_button (GTK_WIDGET (page)), FALSE);
     fcount.expected = 4;
-    wait_for (gallery_model_has_count, (gpointer[]) { page, &fcount }, "every image again");
+    sb_ui_test_wait_for (gallery_model_has_count, (gpointer[]) { page, &fcount }, "every image again");
     model = sb_gallery_page_get_model (page);
     state_args[1] = "grid";
-    wait_for (gallery_in_state, state_args, "the grid again");
+    sb_ui_test_wait_for (gallery_in_state, state_args, "the grid again");
   }
 
   /* Opening an item shows it large. */
   gtk_widget_activate_action (GTK_WIDGET (page), "gallery.open", "x", deleted_id);
-  wait_for (viewer_loaded, NULL, "the viewer to show the image");
+  sb_ui_test_wait_for (viewer_loaded, NULL, "the viewer to show the image");
   g_assert_cmpint (sb_media_item_get_id (sb_media_viewer_get_item (find_viewer ())), ==, deleted_id);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
   gtk_window_close (GTK_WINDOW (find_viewer ()));
-  wait_for (no_viewer, NULL, "the viewer to close");
+  sb_ui_test_wait_for (no_viewer, NULL, "the viewer to close");
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     g_object_unref (files[i]);
@@ -587,18 +512,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("sb-ui-test-XXXXXX", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *home = NULL;
   int status;
 
   /* A private home for the library, but the system's XDG_DATA_DIRS: GTK
    * needs the MIME database and icons from there (which
    * G_TEST_OPTION_ISOLATE_DIRS would hide). */
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  home = sb_ui_test_make_home ("sb-ui-test-XXXXXX");
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
@@ -608,13 +528,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  if (!g_test_failed ())
-    {
-      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
-
-      if (system (rm) != 0)
-        g_printerr ("could not remove %s\n", home);
-    }
+  sb_ui_test_remove_home (home);
 
   return status;
 }

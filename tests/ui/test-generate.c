@@ -14,7 +14,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <stdlib.h>
 
 #include "sb-ui-test.h"
 #include "sb-application.h"
@@ -30,102 +29,13 @@
 
 static char *fake_path;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static char *(*debug_state) (void);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s%s", what, debug_state ? debug_state () : "");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-iterate_a_while (void)
-{
-  for (guint i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
-
-typedef struct
-{
-  gboolean  done;
-  gpointer  result;
-  GError   *error;
-} Wait;
-
-static gboolean
-done (gpointer data)
-{
-  return ((Wait *) data)->done;
-}
-
-static void
-created_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  sb_library_create_brief_finish (SB_LIBRARY (object), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static void
-media_listed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = sb_library_list_media_filtered_finish (SB_LIBRARY (object), result, &wait->error);
-  wait->done = TRUE;
-}
-
 static void
 revision_loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  Wait *wait = user_data;
+  SbUiTestWait *wait = user_data;
 
   wait->result = sb_library_load_latest_revision_finish (SB_LIBRARY (object), result, &wait->error);
   wait->done = TRUE;
-}
-
-static gboolean
-library_ready (gpointer data)
-{
-  return sb_application_get_library (data) != NULL ||
-         sb_application_get_library_error (data) != NULL;
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static SbBriefEditor *current_editor;
@@ -305,12 +215,6 @@ viewer_names_scene (gpointer data)
   return viewer != NULL && sb_media_viewer_get_scene_label (viewer) != NULL;
 }
 
-static gboolean
-media_item_loaded (gpointer data)
-{
-  return sb_media_item_get_loaded (data);
-}
-
 typedef struct
 {
   SbBriefEditor *editor;
@@ -321,7 +225,7 @@ reuse_media_added_cb (GObject      *object,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
-  Wait *wait = user_data;
+  SbUiTestWait *wait = user_data;
 
   wait->result = sb_library_add_media_finish (SB_LIBRARY (object), result, NULL, &wait->error);
   wait->done = TRUE;
@@ -354,10 +258,10 @@ list_brief_media (SbLibrary *library,
                   gint64     brief_id)
 {
   SbMediaFilter filter = { SB_MEDIA_KIND_ANY, brief_id, FALSE, NULL };
-  Wait wait = { 0 };
+  SbUiTestWait wait = { 0 };
 
-  sb_library_list_media_filtered_async (library, &filter, NULL, media_listed_cb, &wait);
-  wait_for (done, &wait, "the brief's media");
+  sb_library_list_media_filtered_async (library, &filter, NULL, sb_ui_test_media_listed_cb, &wait);
+  sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the brief's media");
   g_assert_no_error (wait.error);
   return wait.result;
 }
@@ -383,7 +287,7 @@ test_generate_all (void)
   SbSceneRow *row;
   GListModel *scenes;
   gint64 scene_ids[N_SCENES];
-  Wait wait = { 0 };
+  SbUiTestWait wait = { 0 };
 
   fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                            fake_path, "--prediction-seconds", "1", NULL);
@@ -400,19 +304,19 @@ test_generate_all (void)
   app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
-  wait_for (library_ready, app, "the app's library");
+  sb_ui_test_wait_for (sb_ui_test_library_ready, app, "the app's library");
   library = sb_application_get_library (app);
   g_assert_nonnull (library);
   g_application_activate (G_APPLICATION (app));
   window = SB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   gtk_window_set_default_size (GTK_WINDOW (window), 1500, 3000);
   sb_window_set_page (window, "brief");
-  page = SB_BRIEF_PAGE (find_descendant (GTK_WIDGET (window), SB_TYPE_BRIEF_PAGE));
+  page = SB_BRIEF_PAGE (sb_ui_test_find_descendant (GTK_WIDGET (window), SB_TYPE_BRIEF_PAGE));
   g_assert_nonnull (page);
   editor = sb_brief_page_get_editor (page);
   gallery = SB_GALLERY_PAGE (sb_window_get_gallery (window));
   current_editor = editor;
-  debug_state = describe_editor;
+  sb_ui_test_set_describe (describe_editor);
 
   /* A brief of six scenes, one that fails at the provider and one slow. */
   sb_brief_set_title (brief, "Lighthouse");
@@ -435,20 +339,20 @@ test_generate_all (void)
       sb_scene_set_generation_prompt (scene, prompt);
       g_list_store_append (sb_brief_revision_get_scenes (revision), scene);
     }
-  sb_library_create_brief_async (library, brief, revision, NULL, created_cb, &wait);
-  wait_for (done, &wait, "the brief to be stored");
+  sb_library_create_brief_async (library, brief, revision, NULL, sb_ui_test_brief_created_cb, &wait);
+  sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the brief to be stored");
   g_assert_no_error (wait.error);
   current_brief_id = sb_brief_get_id (brief);
   g_assert_cmpint (current_brief_id, >, 0);
 
   /* Opened as the gallery's way back does it. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-brief", "x", current_brief_id);
-  wait_for (brief_open, editor, "the brief in the editor");
-  wait_for (ready_to_generate, editor, "the model picker and the key");
+  sb_ui_test_wait_for (brief_open, editor, "the brief in the editor");
+  sb_ui_test_wait_for (ready_to_generate, editor, "the model picker and the key");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.generate-images", NULL));
   g_assert_true (sb_brief_editor_is_generating (editor));
 
-  wait_for (batch_finished, editor, "the batch to finish");
+  sb_ui_test_wait_for (batch_finished, editor, "the batch to finish");
   {
     SbSceneRow *failing = sb_brief_editor_get_scene_row (editor, FAIL_SCENE);
 
@@ -456,7 +360,7 @@ test_generate_all (void)
       g_test_message ("failing scene's input: %s", sb_generation_job_get_input (sb_scene_row_get_job (failing)));
   }
   g_assert_cmpstr (sb_brief_editor_get_batch_message (editor), ==, "5 images ready, 1 failed");
-  wait_for (cards_settled, editor, "every scene card's end state");
+  sb_ui_test_wait_for (cards_settled, editor, "every scene card's end state");
 
   scenes = sb_brief_editor_get_scenes (editor);
   for (guint i = 0; i < N_SCENES; i++)
@@ -484,7 +388,7 @@ test_generate_all (void)
 
   /* In the library, linked to the brief, its revision and the scenes. */
   media = list_brief_media (library, current_brief_id);
-  wait_for (list_has_five, media, "five loaded media of the brief");
+  sb_ui_test_wait_for (list_has_five, media, "five loaded media of the brief");
   for (guint i = 0; i < 5; i++)
     {
       g_autoptr(SbMediaItem) item = g_list_model_get_item (media, i);
@@ -505,25 +409,25 @@ test_generate_all (void)
   /* The toast's "Open Gallery": the gallery, filtered to this brief. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "win.show-brief-media", "(xs)",
                                              current_brief_id, "Lighthouse"));
-  wait_for (gallery_shows_five, gallery, "the gallery filtered to the brief");
+  sb_ui_test_wait_for (gallery_shows_five, gallery, "the gallery filtered to the brief");
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (gallery)));
-  iterate_a_while ();
+  sb_ui_test_iterate (50);
 
   /* Each image says which brief and scene made it. */
   {
     g_autoptr(SbMediaItem) item = g_list_model_get_item (sb_gallery_page_get_model (gallery), 0);
 
-    wait_for (media_item_loaded, item, "the first image's row");
+    sb_ui_test_wait_for (sb_ui_test_item_loaded, item, "the first image's row");
     gtk_widget_activate_action (GTK_WIDGET (gallery), "gallery.open", "x", sb_media_item_get_id (item));
-    wait_for (viewer_names_scene, NULL, "the viewer to name the scene");
+    sb_ui_test_wait_for (viewer_names_scene, NULL, "the viewer to name the scene");
     g_assert_true (g_str_has_prefix (sb_media_viewer_get_scene_label (find_viewer ()), "Revision 1, scene "));
     gtk_window_close (GTK_WINDOW (find_viewer ()));
-    iterate_a_while ();
+    sb_ui_test_iterate (50);
   }
 
   /* The gallery's way back. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-brief", "x", current_brief_id);
-  iterate_a_while ();
+  sb_ui_test_iterate (50);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (editor)));
   g_assert_cmpstr (sb_brief_page_get_view (page), ==, "editor");
 
@@ -538,7 +442,7 @@ test_generate_all (void)
     gtk_widget_activate_action (GTK_WIDGET (editor), "editor.scene-edited", "(us)",
                                 (guint) FAIL_SCENE, "generation-prompt");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "scene.retry", NULL));
-    wait_for (retried, &retry, "the retried scene's image");
+    sb_ui_test_wait_for (retried, &retry, "the retried scene's image");
     g_assert_cmpint (sb_generation_job_get_id (sb_scene_row_get_job (row)), >,
                      sb_generation_job_get_id (retry.old_job));
     g_assert_cmpint (sb_scene_get_chosen_media_id (scene), >, 0);
@@ -553,13 +457,13 @@ test_generate_all (void)
     guint n;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.generate-scene", "(uu)", 0u, 2u));
-    wait_for (batch_finished, editor, "the variants");
+    sb_ui_test_wait_for (batch_finished, editor, "the variants");
     /* The scene keeps its image until another is chosen. */
     g_assert_cmpint (sb_scene_get_chosen_media_id (scene), ==, first);
 
     row = sb_brief_editor_get_scene_row (editor, 0);
     gtk_widget_activate_action (GTK_WIDGET (row), "editor.load-variants", "x", scene_ids[0]);
-    wait_for (variants_shown, row, "the scene's images in the chooser");
+    sb_ui_test_wait_for (variants_shown, row, "the scene's images in the chooser");
 
     media = list_brief_media (library, current_brief_id);
     n = g_list_model_get_n_items (media);
@@ -568,7 +472,7 @@ test_generate_all (void)
         g_autoptr(SbMediaItem) item = g_list_model_get_item (media, i);
 
         /* The list reads its rows lazily. */
-        wait_for (media_item_loaded, item, "a media row");
+        sb_ui_test_wait_for (sb_ui_test_item_loaded, item, "a media row");
         if (sb_media_item_get_scene_id (item) == scene_ids[0] &&
             sb_media_item_get_id (item) != first)
           choice.media_id = sb_media_item_get_id (item);
@@ -577,13 +481,13 @@ test_generate_all (void)
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "editor.choose-media", "(xx)",
                                                scene_ids[0], choice.media_id));
-    wait_for (chosen, &choice, "the chosen image");
+    sb_ui_test_wait_for (chosen, &choice, "the chosen image");
     g_assert_nonnull (sb_scene_row_get_image (row));
 
     /* Stored: the brief opened again shows it. */
-    wait = (Wait) { 0 };
+    wait = (SbUiTestWait) { 0 };
     sb_library_load_latest_revision_async (library, current_brief_id, NULL, revision_loaded_cb, &wait);
-    wait_for (done, &wait, "the stored revision");
+    sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the stored revision");
     g_assert_no_error (wait.error);
     stored = wait.result;
     {
@@ -605,7 +509,7 @@ test_generate_all (void)
     gtk_widget_activate_action (GTK_WIDGET (editor), "editor.scene-edited", "(us)",
                                 1u, "generation-prompt");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.generate-scene", "(uu)", 1u, 1u));
-    wait_for (num_outputs_error_shown, form, "the refused field's message");
+    sb_ui_test_wait_for (num_outputs_error_shown, form, "the refused field's message");
     g_assert_nonnull (strstr (sb_param_form_get_error (form, "num_outputs"), "less than or equal to 4"));
   }
 
@@ -630,27 +534,27 @@ test_generate_all (void)
     sb_media_item_set_links (item, current_brief_id, 0, 0);
 
     g_assert_false (form_has_reused_settings (&reuse));
-    wait = (Wait) { 0 };
+    wait = (SbUiTestWait) { 0 };
     sb_library_add_media_async (library, item, bytes, NULL, NULL, reuse_media_added_cb, &wait);
-    wait_for (done, &wait, "the image made with other settings");
+    sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the image made with other settings");
     g_assert_no_error (wait.error);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reuse-settings", "x",
                                                sb_media_item_get_id (wait.result)));
     g_clear_object (&wait.result);
-    wait_for (form_has_reused_settings, &reuse, "the settings in the form");
+    sb_ui_test_wait_for (form_has_reused_settings, &reuse, "the settings in the form");
     g_assert_cmpstr (sb_model_picker_get_selected_id (sb_brief_editor_get_model_picker (editor)), ==,
                      "black-forest-labs/flux-schnell");
   }
 
   if (g_getenv ("SB_TEST_SHOTS") != NULL)
     {
-      iterate_a_while ();
+      sb_ui_test_iterate (50);
       g_usleep (3 * G_USEC_PER_SEC);
-      iterate_a_while ();
+      sb_ui_test_iterate (50);
     }
 
   current_editor = NULL;
-  debug_state = NULL;
+  sb_ui_test_set_describe (NULL);
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_quit (G_APPLICATION (app));
   sb_library_close (library);
@@ -661,40 +565,27 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("sb-generate-test-XXXXXX", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *home = NULL;
   int status;
 
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  home = sb_ui_test_make_home ("sb-generate-test-XXXXXX");
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
+  sb_ui_test_set_wait_timeout (90);
   sb_ui_test_claim_notifications ();
 
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s PATH-TO-sb-fake-providers\n", argv[0]);
-      return 1;
-    }
-  fake_path = argv[1];
+  fake_path = sb_ui_test_fake_providers_path (argc, argv);
+  if (fake_path == NULL)
+    return 1;
 
   g_test_add_func ("/sb/ui/generate/all-scenes", test_generate_all);
 
   status = g_test_run ();
 
-  if (!g_test_failed ())
-    {
-      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
-
-      if (system (rm) != 0)
-        g_printerr ("could not remove %s\n", home);
-    }
+  sb_ui_test_remove_home (home);
 
   return status;
 }

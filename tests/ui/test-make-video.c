@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <stdlib.h>
 
 #include "sb-ui-test.h"
 #include "sb-application.h"
@@ -23,58 +22,6 @@
 #include "sb-window.h"
 
 static char *fake_path;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-typedef struct
-{
-  gboolean  done;
-  gpointer  result;
-  GError   *error;
-} Wait;
-
-static gboolean
-done (gpointer data)
-{
-  return ((Wait *) data)->done;
-}
-
-static gboolean
-library_ready (gpointer data)
-{
-  return sb_application_get_library (data) != NULL ||
-         sb_application_get_library_error (data) != NULL;
-}
-
-static gboolean
-gallery_has_one (gpointer data)
-{
-  GListModel *model = sb_gallery_page_get_model (data);
-
-  return model != NULL && g_list_model_get_n_items (model) == 1;
-}
-
-static gboolean
-item_loaded (gpointer data)
-{
-  return sb_media_item_get_loaded (data);
-}
 
 static GtkWindow *
 find_toplevel (GType type)
@@ -114,27 +61,6 @@ dialog_gone (gpointer data)
   return *(gpointer *) data == NULL;
 }
 
-static GtkWidget *
-find_action_button (GtkWidget  *widget,
-                    const char *action_name)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 button_usable (gpointer data)
 {
@@ -149,7 +75,7 @@ dialog_ready (gpointer data)
   SbMakeVideoDialog *dialog = data;
   SbModelPicker *picker = sb_make_video_dialog_get_model_picker (dialog);
   SbParamForm *form = sb_make_video_dialog_get_param_form (dialog);
-  GtkWidget *button = find_action_button (GTK_WIDGET (dialog), "make-video.submit");
+  GtkWidget *button = sb_ui_test_find_action_button (GTK_WIDGET (dialog), "make-video.submit");
   g_autoptr(GHashTable) files = NULL;
 
   if (g_list_model_get_n_items (sb_model_picker_get_models (picker)) == 0 || form == NULL ||
@@ -186,7 +112,7 @@ message_shown (gpointer data)
 static void
 media_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  Wait *wait = user_data;
+  SbUiTestWait *wait = user_data;
 
   wait->result = sb_library_get_media_finish (SB_LIBRARY (object), result, &wait->error);
   wait->done = TRUE;
@@ -195,7 +121,7 @@ media_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 static void
 thumbnail_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  Wait *wait = user_data;
+  SbUiTestWait *wait = user_data;
 
   wait->result = sb_library_load_thumbnail_finish (SB_LIBRARY (object), result, &wait->error);
   wait->done = TRUE;
@@ -280,7 +206,7 @@ test_make_video_from_image (void)
   SbLibrary *library;
   gint64 image_id;
   guint creates, uploads;
-  Wait wait = { 0 };
+  SbUiTestWait wait = { 0 };
 
   fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                            fake_path, "--prediction-seconds", "1", "--video-seconds", "1", NULL);
@@ -300,7 +226,7 @@ test_make_video_from_image (void)
   app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
-  wait_for (library_ready, app, "the app's library");
+  sb_ui_test_wait_for (sb_ui_test_library_ready, app, "the app's library");
   library = sb_application_get_library (app);
   g_assert_nonnull (library);
   g_application_activate (G_APPLICATION (app));
@@ -311,29 +237,29 @@ test_make_video_from_image (void)
   page = SB_GALLERY_PAGE (sb_window_get_gallery (window));
   file = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "images", "red.png", NULL));
   sb_window_import_files (window, &file, 1);
-  wait_for (gallery_has_one, page, "the imported image");
+  sb_ui_test_wait_for (sb_ui_test_gallery_has_one, page, "the imported image");
   image = g_list_model_get_item (sb_gallery_page_get_model (page), 0);
-  wait_for (item_loaded, image, "the image's row");
+  sb_ui_test_wait_for (sb_ui_test_item_loaded, image, "the image's row");
   image_id = sb_media_item_get_id (image);
   g_assert_cmpint (image_id, >, 0);
   g_assert_cmpint (sb_media_item_get_kind (image), ==, SB_MEDIA_KIND_IMAGE);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "gallery.open", "x", image_id));
-  wait_for (viewer_loaded, NULL, "the viewer");
+  sb_ui_test_wait_for (viewer_loaded, NULL, "the viewer");
   viewer = find_toplevel (SB_TYPE_MEDIA_VIEWER);
 
   /* The header bar offers Make Video… for an image. */
-  button = find_action_button (GTK_WIDGET (viewer), "viewer.make-video");
+  button = sb_ui_test_find_action_button (GTK_WIDGET (viewer), "viewer.make-video");
   g_assert_nonnull (button);
-  wait_for (button_usable, button, "the Make Video… button");
+  sb_ui_test_wait_for (button_usable, button, "the Make Video… button");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.make-video", NULL));
-  wait_for (dialog_shown, NULL, "the Make Video dialog");
+  sb_ui_test_wait_for (dialog_shown, NULL, "the Make Video dialog");
   dialog = SB_MAKE_VIDEO_DIALOG (find_toplevel (SB_TYPE_MAKE_VIDEO_DIALOG));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == viewer);
 
   /* The fake's image-to-video collection is listed; the first model takes
    * the image as first_frame_image, which the form has filled in. */
-  wait_for (dialog_ready, dialog, "the models and the form");
+  sb_ui_test_wait_for (dialog_ready, dialog, "the models and the form");
   form = sb_make_video_dialog_get_param_form (dialog);
   g_assert_cmpstr (sb_model_picker_get_selected_id (sb_make_video_dialog_get_model_picker (dialog)),
                    ==, "minimax/video-01");
@@ -353,7 +279,7 @@ test_make_video_from_image (void)
 
   g_assert_true (sb_param_form_set_value_text (form, "prompt", "the red square slowly zooms in"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "make-video.submit", NULL));
-  wait_for (job_finished, dialog, "the video job to finish");
+  sb_ui_test_wait_for (job_finished, dialog, "the video job to finish");
   job = sb_make_video_dialog_get_job (dialog);
   if (sb_generation_job_get_status (job) != SB_JOB_SUCCEEDED)
     g_error ("The video job ended %s: %s", sb_job_status_to_string (sb_generation_job_get_status (job)),
@@ -363,14 +289,14 @@ test_make_video_from_image (void)
   g_assert_cmpint (sb_generation_job_get_media_id (job), >, 0);
 
   /* What the user sees: done, and a way to the Videos page. */
-  button = find_action_button (GTK_WIDGET (dialog), "make-video.open-videos");
+  button = sb_ui_test_find_action_button (GTK_WIDGET (dialog), "make-video.open-videos");
   g_assert_nonnull (button);
-  wait_for (button_usable, button, "the Open Videos button");
+  sb_ui_test_wait_for (button_usable, button, "the Open Videos button");
   g_assert_cmpstr (sb_make_video_dialog_get_status (dialog), !=, "");
 
   /* The video row: made from the image, with a duration and a poster. */
   sb_library_get_media_async (library, sb_generation_job_get_media_id (job), NULL, media_cb, &wait);
-  wait_for (done, &wait, "the video's row");
+  sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the video's row");
   g_assert_no_error (wait.error);
   video = wait.result;
   g_assert_cmpint (sb_media_item_get_kind (video), ==, SB_MEDIA_KIND_VIDEO);
@@ -379,9 +305,9 @@ test_make_video_from_image (void)
   g_assert_cmpstr (sb_media_item_get_prompt (video), ==, "the red square slowly zooms in");
   g_assert_cmpstr (sb_media_item_get_model (video), ==, "minimax/video-01");
 
-  wait = (Wait) { 0 };
+  wait = (SbUiTestWait) { 0 };
   sb_library_load_thumbnail_async (library, sb_media_item_get_id (video), NULL, thumbnail_cb, &wait);
-  wait_for (done, &wait, "the video's poster");
+  sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the video's poster");
   g_assert_no_error (wait.error);
   poster = wait.result;
   g_assert_nonnull (poster);
@@ -407,20 +333,20 @@ test_make_video_from_image (void)
   g_assert_true (sb_param_form_set_value_text (form, "prompt", "a fox [fake:fail*1]"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "make-video.submit", NULL));
   g_assert_true (sb_make_video_dialog_get_job (dialog) != job);
-  wait_for (job_finished, dialog, "the failing job to finish");
+  sb_ui_test_wait_for (job_finished, dialog, "the failing job to finish");
   {
     SbGenerationJob *failed = sb_make_video_dialog_get_job (dialog);
     gpointer args[2] = { dialog, failed };
 
     g_assert_true (failed != job);
     g_assert_cmpint (sb_generation_job_get_status (failed), ==, SB_JOB_FAILED);
-    wait_for (message_shown, dialog, "the provider's message");
+    sb_ui_test_wait_for (message_shown, dialog, "the provider's message");
     g_assert_nonnull (strstr (sb_make_video_dialog_get_message (dialog), "E005"));
-    button = find_action_button (GTK_WIDGET (dialog), "make-video.retry");
+    button = sb_ui_test_find_action_button (GTK_WIDGET (dialog), "make-video.retry");
     g_assert_nonnull (button);
-    wait_for (button_usable, button, "the Retry button");
+    sb_ui_test_wait_for (button_usable, button, "the Retry button");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "make-video.retry", NULL));
-    wait_for (job_replaced_and_finished, args, "the retried job to finish");
+    sb_ui_test_wait_for (job_replaced_and_finished, args, "the retried job to finish");
     g_assert_cmpint (sb_generation_job_get_status (sb_make_video_dialog_get_job (dialog)), ==, SB_JOB_SUCCEEDED);
     g_assert_cmpint (sb_generation_job_get_source_media_id (sb_make_video_dialog_get_job (dialog)), ==, image_id);
     g_assert_null (sb_make_video_dialog_get_message (dialog));
@@ -429,8 +355,8 @@ test_make_video_from_image (void)
   g_assert_cmpuint (creates, ==, 3);
 
   /* Open Videos: the main window shows the Videos page. */
-  button = find_action_button (GTK_WIDGET (dialog), "make-video.open-videos");
-  wait_for (button_usable, button, "the Open Videos button after the retry");
+  button = sb_ui_test_find_action_button (GTK_WIDGET (dialog), "make-video.open-videos");
+  sb_ui_test_wait_for (button_usable, button, "the Open Videos button after the retry");
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "make-video.open-videos", NULL));
   {
@@ -441,7 +367,7 @@ test_make_video_from_image (void)
   }
 
   /* Open Videos closed the dialog. */
-  wait_for (dialog_gone, &dialog, "the dialog to be finalized");
+  sb_ui_test_wait_for (dialog_gone, &dialog, "the dialog to be finalized");
 
   gtk_window_destroy (GTK_WINDOW (viewer));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -454,39 +380,26 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("sb-make-video-test-XXXXXX", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *home = NULL;
   int status;
 
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  home = sb_ui_test_make_home ("sb-make-video-test-XXXXXX");
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
+  sb_ui_test_set_wait_timeout (90);
 
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s PATH-TO-sb-fake-providers\n", argv[0]);
-      return 1;
-    }
-  fake_path = argv[1];
+  fake_path = sb_ui_test_fake_providers_path (argc, argv);
+  if (fake_path == NULL)
+    return 1;
 
   g_test_add_func ("/sb/ui/make-video/from-image", test_make_video_from_image);
 
   status = g_test_run ();
 
-  if (!g_test_failed ())
-    {
-      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
-
-      if (system (rm) != 0)
-        g_printerr ("could not remove %s\n", home);
-    }
+  sb_ui_test_remove_home (home);
 
   return status;
 }

@@ -15,6 +15,7 @@
 
 #include <adwaita.h>
 
+#include "sb-ui-test.h"
 #include "sb-library-jobs.h"
 #include "sb-library.h"
 #include "sb-model-item.h"
@@ -22,24 +23,6 @@
 
 static char *fake_path;
 static char *fake_url;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static void
 on_after_paint (GdkFrameClock *clock,
@@ -64,7 +47,7 @@ wait_for_paint (GtkWidget *widget)
   g_assert_nonnull (clock);
   id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &paints);
   gtk_widget_queue_draw (widget);
-  wait_for (painted, &paints, "a painted frame");
+  sb_ui_test_wait_for (painted, &paints, "a painted frame");
   g_signal_handler_disconnect (clock, id);
 }
 
@@ -124,7 +107,7 @@ open_library (void)
   SbLibrary *library = NULL;
 
   sb_library_open_async (file, NULL, library_opened_cb, &library);
-  wait_for (pointer_set, &library, "the library to open");
+  sb_ui_test_wait_for (pointer_set, &library, "the library to open");
 
   return library;
 }
@@ -159,7 +142,7 @@ read_cache (SbLibrary  *library,
   CacheRead read = { FALSE, NULL };
 
   sb_library_cache_get_async (library, key, NULL, cache_read_cb, &read);
-  wait_for (cache_read_done, &read, "the cache to be read");
+  sb_ui_test_wait_for (cache_read_done, &read, "the cache to be read");
 
   return read.json;
 }
@@ -253,7 +236,7 @@ destroy_window (GtkWindow *window,
 {
   gtk_window_destroy (window);
   g_assert_finalize_object (window);
-  wait_for (only_test_ref, picker, "the picker's pending work");
+  sb_ui_test_wait_for (only_test_ref, picker, "the picker's pending work");
   g_assert_finalize_object (picker);
 }
 
@@ -292,8 +275,8 @@ test_model_picker_online_then_offline (void)
   g_object_ref (picker);
   window = show_picker (picker);
 
-  wait_for (has_models, picker, "the models");
-  wait_for (refresh_done, picker, "the refresh");
+  sb_ui_test_wait_for (has_models, picker, "the models");
+  sb_ui_test_wait_for (refresh_done, picker, "the refresh");
   g_assert_null (sb_model_picker_get_message (SB_MODEL_PICKER (picker)));
   models = sb_model_picker_get_models (SB_MODEL_PICKER (picker));
   n_models = g_list_model_get_n_items (models);
@@ -312,7 +295,7 @@ test_model_picker_online_then_offline (void)
   /* The selected model's cover is shown, and kept on disk. */
   item = selected_item (SB_MODEL_PICKER (picker));
   g_assert_nonnull (item);
-  wait_for (item_has_cover, item, "the cover of the selected model");
+  sb_ui_test_wait_for (item_has_cover, item, "the cover of the selected model");
   cover_url = g_strdup (sb_model_item_get_model (item)->cover_image_url);
   g_assert_true (g_str_has_prefix (cover_url, fake_url));
   cover = cover_file (cover_url);
@@ -352,7 +335,7 @@ test_model_picker_online_then_offline (void)
 
     gtk_widget_activate_action (picker, "model-picker.refresh", NULL);
     g_assert_true (sb_model_picker_get_refreshing (SB_MODEL_PICKER (picker)));
-    wait_for (refresh_done, picker, "the second refresh");
+    sb_ui_test_wait_for (refresh_done, picker, "the second refresh");
     g_assert_null (sb_model_picker_get_message (SB_MODEL_PICKER (picker)));
     g_assert_cmpstr (sb_model_picker_get_selected_id (SB_MODEL_PICKER (picker)), ==, chosen);
     g_assert_true (sb_model_picker_get_selected_model (SB_MODEL_PICKER (picker)) == before);
@@ -369,13 +352,13 @@ test_model_picker_online_then_offline (void)
   window = show_picker (picker);
 
   /* The cached list, with the remembered choice... */
-  wait_for (has_models, picker, "the cached models");
+  sb_ui_test_wait_for (has_models, picker, "the cached models");
   g_assert_cmpuint (g_list_model_get_n_items (sb_model_picker_get_models (SB_MODEL_PICKER (picker))), ==, 39);
   g_assert_cmpstr (sb_model_picker_get_selected_id (SB_MODEL_PICKER (picker)), ==, chosen);
 
   /* ...still usable when the refresh fails, which is said inline. */
-  wait_for (refresh_done, picker, "the failed refresh");
-  wait_for (has_message, picker, "the refresh error");
+  sb_ui_test_wait_for (refresh_done, picker, "the failed refresh");
+  sb_ui_test_wait_for (has_message, picker, "the refresh error");
   g_assert_true (g_str_has_prefix (sb_model_picker_get_message (SB_MODEL_PICKER (picker)),
                                    "Could not refresh the models: "));
   g_assert_cmpuint (g_list_model_get_n_items (sb_model_picker_get_models (SB_MODEL_PICKER (picker))), ==, 39);
@@ -386,7 +369,7 @@ test_model_picker_online_then_offline (void)
   g_assert_true (sb_model_picker_select (SB_MODEL_PICKER (picker), "black-forest-labs/flux-schnell"));
   item = selected_item (SB_MODEL_PICKER (picker));
   g_assert_cmpstr (sb_model_item_get_model (item)->cover_image_url, ==, cover_url);
-  wait_for (item_has_cover, item, "the cover from the disk cache");
+  sb_ui_test_wait_for (item_has_cover, item, "the cover from the disk cache");
   wait_for_paint (GTK_WIDGET (window));
 
   /* A collection never fetched has nothing to show, and says why. */
@@ -396,8 +379,8 @@ test_model_picker_online_then_offline (void)
 
     g_object_ref (empty);
     empty_window = show_picker (empty);
-    wait_for (has_message, empty, "the load error");
-    wait_for (refresh_done, empty, "the failed load");
+    sb_ui_test_wait_for (has_message, empty, "the load error");
+    sb_ui_test_wait_for (refresh_done, empty, "the failed load");
     g_assert_true (g_str_has_prefix (sb_model_picker_get_message (SB_MODEL_PICKER (empty)),
                                      "Could not load the models: "));
     g_assert_cmpuint (g_list_model_get_n_items (sb_model_picker_get_models (SB_MODEL_PICKER (empty))), ==, 0);
@@ -415,40 +398,26 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("sb-ui-test-XXXXXX", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *home = NULL;
   int status;
 
   /* A private home for the library and the covers, but the system's
    * XDG_DATA_DIRS: GTK needs the MIME database and icons from there. */
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  home = sb_ui_test_make_home ("sb-ui-test-XXXXXX");
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
 
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s PATH-TO-sb-fake-providers\n", argv[0]);
-      return 1;
-    }
-  fake_path = argv[1];
+  fake_path = sb_ui_test_fake_providers_path (argc, argv);
+  if (fake_path == NULL)
+    return 1;
 
   g_test_add_func ("/sb/ui/model-picker/online-then-offline", test_model_picker_online_then_offline);
 
   status = g_test_run ();
 
-  if (!g_test_failed ())
-    {
-      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
-
-      if (system (rm) != 0)
-        g_printerr ("could not remove %s\n", home);
-    }
+  sb_ui_test_remove_home (home);
 
   return status;
 }

@@ -15,26 +15,9 @@
 
 #include <adwaita.h>
 
+#include "sb-ui-test.h"
 #include "sb-param-form.h"
 #include "sb-replicate-client.h"
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static void
 on_after_paint (GdkFrameClock *clock,
@@ -60,7 +43,7 @@ wait_for_paint (GtkWidget *widget)
   g_assert_nonnull (clock);
   id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &paints);
   gtk_widget_queue_draw (widget);
-  wait_for (painted, &paints, "a painted frame");
+  sb_ui_test_wait_for (painted, &paints, "a painted frame");
   g_signal_handler_disconnect (clock, id);
 }
 
@@ -603,7 +586,7 @@ test_param_form_more_options (void)
   g_hash_table_insert (fields, (gpointer) g_object_get_data (G_OBJECT (hidden), "sb-param-name"), "Not allowed");
   sb_param_form_show_errors (form, fields);
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (expander)));
-  wait_for (widget_mapped, hidden, "the folded row to be shown");
+  sb_ui_test_wait_for (widget_mapped, hidden, "the folded row to be shown");
 
   destroy_window (window);
 }
@@ -615,6 +598,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
+  sb_ui_test_set_wait_timeout (30);
 
   g_test_add_func ("/sb/ui/param-form/every-model", test_param_form_every_model);
   g_test_add_func ("/sb/ui/param-form/rows", test_param_form_rows);

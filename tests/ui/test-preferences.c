@@ -13,29 +13,12 @@
 
 #include <adwaita.h>
 
+#include "sb-ui-test.h"
 #include "sb-preferences-window.h"
 #include "sb-provider-row.h"
 
 static char *fake_path;
 static char *fake_url;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static GSubprocess *
 start_fake (void)
@@ -71,7 +54,7 @@ run_connection_test (SbProviderRow *row)
   gtk_widget_activate_action (GTK_WIDGET (row), "provider.test", NULL);
   /* The action clears nothing synchronously; the result is replaced when
    * the answer arrives, so wait for a change. */
-  wait_for (test_finished, row, "the connection test");
+  sb_ui_test_wait_for (test_finished, row, "the connection test");
   return sb_provider_row_get_test_result (row);
 }
 
@@ -96,7 +79,7 @@ run_connection_test_again (SbProviderRow *row)
   ChangeWait wait = { row, g_strdup (sb_provider_row_get_test_result (row)) };
 
   gtk_widget_activate_action (GTK_WIDGET (row), "provider.test", NULL);
-  wait_for (test_changed, &wait, "a new connection test result");
+  sb_ui_test_wait_for (test_changed, &wait, "a new connection test result");
   g_free (wait.before);
 
   return sb_provider_row_get_test_result (row);
@@ -137,7 +120,7 @@ test_preferences_connection (void)
   openai = SB_PROVIDER_ROW (sb_preferences_window_get_provider (window, SB_PROVIDER_OPENAI));
 
   /* Keys from the environment are named as such, never shown. */
-  wait_for (subtitle_set, replicate, "the key status");
+  sb_ui_test_wait_for (subtitle_set, replicate, "the key status");
   g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (replicate)), ==,
                    "Key from REPLICATE_API_TOKEN");
 
@@ -182,12 +165,9 @@ main (int   argc,
   gtk_init ();
   adw_init ();
 
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s PATH-TO-sb-fake-providers\n", argv[0]);
-      return 1;
-    }
-  fake_path = argv[1];
+  fake_path = sb_ui_test_fake_providers_path (argc, argv);
+  if (fake_path == NULL)
+    return 1;
 
   g_test_add_func ("/sb/ui/preferences/connection", test_preferences_connection);
 

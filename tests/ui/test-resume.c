@@ -12,7 +12,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <stdlib.h>
 
 #include "sb-ui-test.h"
 #include "sb-application.h"
@@ -24,41 +23,10 @@
 
 static char *fake_path;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-typedef struct
-{
-  gboolean  done;
-  gpointer  result;
-  GError   *error;
-} Wait;
-
-static gboolean
-done (gpointer data)
-{
-  return ((Wait *) data)->done;
-}
-
 static void
 opened_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  Wait *wait = user_data;
+  SbUiTestWait *wait = user_data;
 
   wait->result = sb_library_open_finish (result, &wait->error);
   wait->done = TRUE;
@@ -67,7 +35,7 @@ opened_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 static void
 created_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  Wait *wait = user_data;
+  SbUiTestWait *wait = user_data;
 
   wait->result = sb_replicate_client_create_prediction_finish (SB_REPLICATE_CLIENT (object), result, &wait->error);
   wait->done = TRUE;
@@ -76,31 +44,10 @@ created_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 static void
 job_added_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  Wait *wait = user_data;
+  SbUiTestWait *wait = user_data;
 
   sb_library_add_job_finish (SB_LIBRARY (object), result, &wait->error);
   wait->done = TRUE;
-}
-
-static gboolean
-library_ready (gpointer data)
-{
-  return sb_application_get_library (data) != NULL ||
-         sb_application_get_library_error (data) != NULL;
-}
-
-static gboolean
-gallery_has_one (gpointer data)
-{
-  GListModel *model = sb_gallery_page_get_model (data);
-
-  return model != NULL && g_list_model_get_n_items (model) == 1;
-}
-
-static gboolean
-item_loaded (gpointer data)
-{
-  return sb_media_item_get_loaded (data);
 }
 
 static guint
@@ -157,7 +104,7 @@ test_resume_at_start (void)
   const char *url;
   SbWindow *window;
   SbGalleryPage *page;
-  Wait wait = { 0 };
+  SbUiTestWait wait = { 0 };
 
   /* Predictions take a few seconds at the fake, so the first "run" can stop
    * while one is still running. */
@@ -183,15 +130,15 @@ test_resume_at_start (void)
   json_object_set_int_member (input, "height", 256);
   sb_replicate_client_create_prediction_async (client, "black-forest-labs/flux-schnell", NULL,
                                                input, 0, NULL, created_cb, &wait);
-  wait_for (done, &wait, "the prediction to be created");
+  sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the prediction to be created");
   g_assert_no_error (wait.error);
   prediction = wait.result;
   g_assert_nonnull (prediction->id);
 
   file = sb_library_dup_default_file ();
-  wait = (Wait) { 0 };
+  wait = (SbUiTestWait) { 0 };
   sb_library_open_async (file, NULL, opened_cb, &wait);
-  wait_for (done, &wait, "the library");
+  sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the library");
   g_assert_no_error (wait.error);
   library = wait.result;
 
@@ -202,9 +149,9 @@ test_resume_at_start (void)
   sb_generation_job_set_input (job, "{\"prompt\": \"a lighthouse at dawn\", \"width\": 256, \"height\": 256}");
   sb_generation_job_set_prediction_id (job, prediction->id);
   sb_generation_job_set_status (job, SB_JOB_RUNNING);
-  wait = (Wait) { 0 };
+  wait = (SbUiTestWait) { 0 };
   sb_library_add_job_async (library, job, NULL, job_added_cb, &wait);
-  wait_for (done, &wait, "the job to be stored");
+  sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the job to be stored");
   g_assert_no_error (wait.error);
   sb_library_close (library);
   g_clear_object (&library);
@@ -214,16 +161,16 @@ test_resume_at_start (void)
    * stores its image. */
   app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  wait_for (library_ready, app, "the app's library");
+  sb_ui_test_wait_for (sb_ui_test_library_ready, app, "the app's library");
   g_assert_nonnull (sb_application_get_library (app));
   g_application_activate (G_APPLICATION (app));
   window = SB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   sb_window_set_page (window, "gallery");
   page = SB_GALLERY_PAGE (sb_window_get_gallery (window));
 
-  wait_for (gallery_has_one, page, "the resumed image in the gallery");
+  sb_ui_test_wait_for (sb_ui_test_gallery_has_one, page, "the resumed image in the gallery");
   item = g_list_model_get_item (sb_gallery_page_get_model (page), 0);
-  wait_for (item_loaded, item, "the image's row");
+  sb_ui_test_wait_for (sb_ui_test_item_loaded, item, "the image's row");
   g_assert_cmpstr (sb_media_item_get_prediction_id (item), ==, prediction->id);
   g_assert_cmpstr (sb_media_item_get_prompt (item), ==, "a lighthouse at dawn");
   g_assert_cmpint (sb_media_item_get_origin (item), ==, SB_MEDIA_ORIGIN_GENERATED);
@@ -241,15 +188,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("sb-resume-test-XXXXXX", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *home = NULL;
   int status;
 
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  home = sb_ui_test_make_home ("sb-resume-test-XXXXXX");
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
   g_test_init (&argc, &argv, NULL);
@@ -257,24 +199,15 @@ main (int   argc,
   adw_init ();
   sb_ui_test_claim_notifications ();
 
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s PATH-TO-sb-fake-providers\n", argv[0]);
-      return 1;
-    }
-  fake_path = argv[1];
+  fake_path = sb_ui_test_fake_providers_path (argc, argv);
+  if (fake_path == NULL)
+    return 1;
 
   g_test_add_func ("/sb/ui/resume/at-start", test_resume_at_start);
 
   status = g_test_run ();
 
-  if (!g_test_failed ())
-    {
-      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
-
-      if (system (rm) != 0)
-        g_printerr ("could not remove %s\n", home);
-    }
+  sb_ui_test_remove_home (home);
 
   return status;
 }

@@ -27,7 +27,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sb-ui-test.h"
@@ -51,115 +50,22 @@ static char *fake_path;
 static GSubprocess *fake;
 static char *fake_url;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static char *(*debug_state) (void);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        {
-          g_autofree char *state = debug_state != NULL ? debug_state () : NULL;
-
-          g_error ("Timed out waiting for %s%s", what, state != NULL ? state : "");
-        }
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-iterate_a_while (void)
-{
-  for (guint i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
-
-typedef struct
-{
-  gboolean  done;
-  gpointer  result;
-  GError   *error;
-} Wait;
-
-static gboolean
-done (gpointer data)
-{
-  return ((Wait *) data)->done;
-}
-
-static void
-created_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  sb_library_create_brief_finish (SB_LIBRARY (object), result, &wait->error);
-  wait->done = TRUE;
-}
-
 static void
 media_added_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  Wait *wait = user_data;
+  SbUiTestWait *wait = user_data;
 
   wait->result = sb_library_add_media_finish (SB_LIBRARY (object), result, NULL, &wait->error);
   wait->done = TRUE;
 }
 
 static void
-media_listed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = sb_library_list_media_filtered_finish (SB_LIBRARY (object), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static void
 jobs_listed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  Wait *wait = user_data;
+  SbUiTestWait *wait = user_data;
 
   wait->result = sb_library_list_jobs_for_revision_finish (SB_LIBRARY (object), result, &wait->error);
   wait->done = TRUE;
-}
-
-static gboolean
-library_ready (gpointer data)
-{
-  return sb_application_get_library (data) != NULL ||
-         sb_application_get_library_error (data) != NULL;
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 /* The app under test and what the checks look at. */
@@ -208,30 +114,30 @@ start_app (App *app)
   app->app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app->app), NULL, &error));
   g_assert_no_error (error);
-  wait_for (library_ready, app->app, "the app's library");
+  sb_ui_test_wait_for (sb_ui_test_library_ready, app->app, "the app's library");
   app->library = sb_application_get_library (app->app);
   g_assert_nonnull (app->library);
   g_application_activate (G_APPLICATION (app->app));
   app->window = SB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app->app)));
   gtk_window_set_default_size (GTK_WINDOW (app->window), 1500, 4000);
   sb_window_set_page (app->window, "brief");
-  page = SB_BRIEF_PAGE (find_descendant (GTK_WIDGET (app->window), SB_TYPE_BRIEF_PAGE));
+  page = SB_BRIEF_PAGE (sb_ui_test_find_descendant (GTK_WIDGET (app->window), SB_TYPE_BRIEF_PAGE));
   g_assert_nonnull (page);
   app->editor = sb_brief_page_get_editor (page);
   app->section = sb_brief_editor_get_video_section (app->editor);
   g_assert_nonnull (app->section);
 
   current = app;
-  debug_state = describe_editor;
+  sb_ui_test_set_describe (describe_editor);
 }
 
 static void
 stop_app (App *app)
 {
   current = NULL;
-  debug_state = NULL;
+  sb_ui_test_set_describe (NULL);
   gtk_window_destroy (GTK_WINDOW (app->window));
-  iterate_a_while ();
+  sb_ui_test_iterate (50);
   g_application_quit (G_APPLICATION (app->app));
   sb_library_close (app->library);
   g_clear_object (&app->app);
@@ -253,7 +159,7 @@ open_brief (App    *app,
 {
   current_brief_id = brief_id;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app->window), "win.open-brief", "x", brief_id));
-  wait_for (brief_open, app, "the brief in the editor");
+  sb_ui_test_wait_for (brief_open, app, "the brief in the editor");
 }
 
 static SbScene *
@@ -310,7 +216,7 @@ choose_image (App        *app,
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
-  Wait wait = { 0 };
+  SbUiTestWait wait = { 0 };
   ChosenWait choice = { scene, 0 };
 
   g_assert_true (g_file_get_contents (g_test_get_filename (G_TEST_DIST, "data", "images", file, NULL),
@@ -323,14 +229,14 @@ choose_image (App        *app,
   sb_media_item_set_prompt (item, sb_scene_get_generation_prompt (scene));
   sb_media_item_set_links (item, current_brief_id, sb_brief_revision_get_id (revision), sb_scene_get_id (scene));
   sb_library_add_media_async (app->library, item, bytes, NULL, NULL, media_added_cb, &wait);
-  wait_for (done, &wait, "the scene's image to be stored");
+  sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the scene's image to be stored");
   g_assert_no_error (wait.error);
   added = wait.result;
 
   choice.media_id = sb_media_item_get_id (added);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app->editor), "editor.choose-media", "(xx)",
                                              sb_scene_get_id (scene), choice.media_id));
-  wait_for (chosen, &choice, "the scene's chosen image");
+  sb_ui_test_wait_for (chosen, &choice, "the scene's chosen image");
 
   return choice.media_id;
 }
@@ -497,12 +403,12 @@ list_brief_videos (SbLibrary *library,
                    gint64     brief_id)
 {
   SbMediaFilter filter = { SB_MEDIA_KIND_VIDEO, brief_id, FALSE, NULL };
-  Wait wait = { 0 };
+  SbUiTestWait wait = { 0 };
 
-  sb_library_list_media_filtered_async (library, &filter, NULL, media_listed_cb, &wait);
-  wait_for (done, &wait, "the brief's videos");
+  sb_library_list_media_filtered_async (library, &filter, NULL, sb_ui_test_media_listed_cb, &wait);
+  sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the brief's videos");
   g_assert_no_error (wait.error);
-  wait_for (list_loaded, wait.result, "the videos' rows");
+  sb_ui_test_wait_for (list_loaded, wait.result, "the videos' rows");
   return wait.result;
 }
 
@@ -564,7 +470,7 @@ create_brief (SbLibrary   *library,
 {
   g_autoptr(SbBrief) brief = sb_brief_new ();
   g_autoptr(SbBriefRevision) revision = sb_brief_revision_new ();
-  Wait wait = { 0 };
+  SbUiTestWait wait = { 0 };
 
   sb_brief_set_title (brief, title);
   sb_brief_set_prompt (brief, "a harbour at dawn");
@@ -580,8 +486,8 @@ create_brief (SbLibrary   *library,
         sb_scene_set_generation_prompt (scene, prompts[i]);
       g_list_store_append (sb_brief_revision_get_scenes (revision), scene);
     }
-  sb_library_create_brief_async (library, brief, revision, NULL, created_cb, &wait);
-  wait_for (done, &wait, "the brief to be stored");
+  sb_library_create_brief_async (library, brief, revision, NULL, sb_ui_test_brief_created_cb, &wait);
+  sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the brief to be stored");
   g_assert_no_error (wait.error);
   g_assert_cmpint (sb_brief_get_id (brief), >, 0);
 
@@ -595,27 +501,6 @@ create_brief (SbLibrary   *library,
 #define C_BARE  1  /* neither; then an image, and no words at all */
 #define C_RETRY 2  /* refused at first */
 #define C_SLOW  3  /* a prompt */
-
-static GtkWidget *
-find_action_button (GtkWidget  *widget,
-                    const char *action_name)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 static gboolean
 can_click_make (App   *app,
@@ -632,11 +517,11 @@ count_video_jobs (App             *app,
 {
   GListModel *scenes = G_LIST_MODEL (sb_brief_revision_get_scenes (revision));
   g_autoptr(GListModel) jobs = NULL;
-  Wait wait = { 0 };
+  SbUiTestWait wait = { 0 };
 
   sb_library_list_jobs_for_revision_async (app->library, sb_brief_revision_get_id (revision),
                                            NULL, jobs_listed_cb, &wait);
-  wait_for (done, &wait, "the revision's stored jobs");
+  sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the revision's stored jobs");
   g_assert_no_error (wait.error);
   jobs = wait.result;
 
@@ -701,7 +586,7 @@ slow_ones_canceled (gpointer data)
   return g_str_equal (video_text (app, C_RETRY), "Video canceled") &&
          g_str_equal (video_text (app, C_SLOW), "Video canceled") &&
          !sb_video_section_is_running (app->section) &&
-         gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (app->section), "videos.make-all"));
+         gtk_widget_is_sensitive (sb_ui_test_find_action_button (GTK_WIDGET (app->section), "videos.make-all"));
 }
 
 static gboolean
@@ -747,8 +632,8 @@ check_more (App *app)
 
   open_brief (app, create_brief (app->library, "Checks", N_SCENES, prompts));
   revision = g_object_ref (sb_brief_editor_get_revision (app->editor));
-  wait_for (ready_to_make, app, "the video models for the new brief");
-  make_all = find_action_button (GTK_WIDGET (app->section), "videos.make-all");
+  sb_ui_test_wait_for (ready_to_make, app, "the video models for the new brief");
+  make_all = sb_ui_test_find_action_button (GTK_WIDGET (app->section), "videos.make-all");
   g_assert_nonnull (make_all);
 
   /* Each card's video buttons name their scene. */
@@ -800,7 +685,7 @@ check_more (App *app)
   {
     MessageWait wait = { app, "2 videos ready, 1 failed" };
 
-    wait_for (batch_said, &wait, "the batch of the new brief");
+    sb_ui_test_wait_for (batch_said, &wait, "the batch of the new brief");
   }
   count_video_jobs (app, revision, after);
   g_assert_cmpuint (after[C_TEXT], ==, 1);
@@ -823,7 +708,7 @@ check_more (App *app)
     retry_image = choose_image (app, C_RETRY, "green.jpg");
     g_assert_true (sb_param_form_set_value_text (sb_video_section_get_image_form (app->section), "seed", "4242"));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_row (app, C_RETRY)), "scene.retry-video", NULL));
-    wait_for (new_video_ended, &retry, "the retried video");
+    sb_ui_test_wait_for (new_video_ended, &retry, "the retried video");
     job = sb_scene_row_get_video_job (get_row (app, C_RETRY));
     g_assert_cmpint (sb_generation_job_get_status (job), ==, SB_JOB_SUCCEEDED);
     g_assert_cmpstr (sb_generation_job_get_model (job), ==, IMAGE_MODEL);
@@ -834,7 +719,7 @@ check_more (App *app)
     g_assert_cmpstr (json_object_get_string_member (input, "prompt"), ==, "a boat drifts in the bay");
     g_assert_cmpint (json_object_get_int_member (input, "seed"), ==, 4242);
     g_assert_true (sb_generation_job_get_dismissed (retry.old_job));
-    wait_for (batch_said, &wait, "the retry's batch");
+    sb_ui_test_wait_for (batch_said, &wait, "the retry's batch");
     g_object_unref (retry.old_job);
   }
 
@@ -846,7 +731,7 @@ check_more (App *app)
   g_assert_false (gtk_widget_is_sensitive (make_all));
   gtk_widget_activate_action (GTK_WIDGET (get_row (app, C_SLOW)), "scene.make-video", NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (get_row (app, C_RETRY)), "scene.make-video", NULL));
-  wait_for (slow_ones_making, app, "the slow videos to be under way");
+  sb_ui_test_wait_for (slow_ones_making, app, "the slow videos to be under way");
   count_video_jobs (app, revision, before);
   g_assert_cmpuint (before[C_SLOW], ==, 2);
   g_assert_cmpuint (before[C_RETRY], ==, 3);
@@ -861,9 +746,9 @@ check_more (App *app)
    * revision is shown again, is not made for that one's scenes. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app->section), "videos.make-all", NULL));
   sb_brief_editor_set_revision (app->editor, revision);
-  wait_for (slow_ones_making, app, "the slow videos after coming back");
-  wait_for (not_generating, app, "the editor to settle");
-  iterate_a_while ();
+  sb_ui_test_wait_for (slow_ones_making, app, "the slow videos after coming back");
+  sb_ui_test_wait_for (not_generating, app, "the editor to settle");
+  sb_ui_test_iterate (50);
   count_video_jobs (app, revision, after);
   for (guint i = 0; i < N_SCENES; i++)
     g_assert_cmpuint (after[i], ==, before[i]);
@@ -880,7 +765,7 @@ check_more (App *app)
     NewJobWait text = { app, C_TEXT, g_object_ref (sb_scene_row_get_video_job (get_row (app, C_TEXT))) };
 
     g_assert_true (sb_video_section_submit (app->section, 0));
-    wait_for (new_video_ended, &text, "the scene that was not being made");
+    sb_ui_test_wait_for (new_video_ended, &text, "the scene that was not being made");
     g_assert_true (sb_scene_row_get_video_job (get_row (app, C_SLOW)) == slow_job);
     count_video_jobs (app, revision, after);
     g_assert_cmpuint (after[C_TEXT], ==, before[C_TEXT] + 1);
@@ -892,7 +777,7 @@ check_more (App *app)
 
   /* Cancel stops them too. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app->section), "videos.cancel", NULL));
-  wait_for (slow_ones_canceled, app, "the slow videos to be canceled and the section ready again");
+  sb_ui_test_wait_for (slow_ones_canceled, app, "the slow videos to be canceled and the section ready again");
 
   /* A job whose storing failed (id 0) is the scene's newest while it runs,
    * and gives way to a stored one once it ended. */
@@ -961,10 +846,10 @@ test_scene_videos (void)
     g_assert_nonnull (text.picker);
     g_assert_cmpstr (sb_model_picker_get_slug (image.picker), ==, "image-to-video");
     g_assert_cmpstr (sb_model_picker_get_slug (text.picker), ==, "text-to-video");
-    wait_for (model_selected, &image, "the image-to-video model");
-    wait_for (model_selected, &text, "the text-to-video model");
+    sb_ui_test_wait_for (model_selected, &image, "the image-to-video model");
+    sb_ui_test_wait_for (model_selected, &text, "the text-to-video model");
   }
-  wait_for (ready_to_make, &app, "the video models and the key");
+  sb_ui_test_wait_for (ready_to_make, &app, "the video models and the key");
 
   /* The image and the prompt are each scene's: the form says so. */
   {
@@ -988,7 +873,7 @@ test_scene_videos (void)
 
   /* Make Videos for All Scenes: one slow, one failing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app.section), "videos.make-all", NULL));
-  wait_for (others_settled, &app, "the failed and the text-to-video scene");
+  sb_ui_test_wait_for (others_settled, &app, "the failed and the text-to-video scene");
   {
     SbSceneRow *slow = get_row (&app, SLOW_SCENE);
     TickWait tick = { &app, SLOW_SCENE, NULL };
@@ -1000,7 +885,7 @@ test_scene_videos (void)
     g_assert_true (sb_video_section_is_running (app.section));
     g_assert_true (g_str_has_prefix (sb_video_section_get_status (app.section), "Making videos…"));
     tick.before = g_strdup (sb_scene_row_get_video_state_text (slow));
-    wait_for (ticked, &tick, "the elapsed time to tick");
+    sb_ui_test_wait_for (ticked, &tick, "the elapsed time to tick");
     g_free (tick.before);
   }
 
@@ -1013,10 +898,10 @@ test_scene_videos (void)
     g_assert_cmpint (sb_generation_job_get_status (sb_scene_row_get_video_job (row)), ==, SB_JOB_FAILED);
   }
 
-  wait_for (batch_finished, &app, "the batch to finish");
+  sb_ui_test_wait_for (batch_finished, &app, "the batch to finish");
   g_assert_cmpstr (sb_video_section_get_batch_message (app.section), ==, "2 videos ready, 1 failed");
   /* Its length comes once the video's row is read. */
-  wait_for (slow_ready, &app, "the slow scene's video and its length");
+  sb_ui_test_wait_for (slow_ready, &app, "the slow scene's video and its length");
   g_assert_cmpstr (video_text (&app, EMPTY_SCENE), ==, "No video yet");
   g_assert_null (sb_scene_row_get_video_job (get_row (&app, EMPTY_SCENE)));
   g_assert_cmpstr (sb_video_section_get_status (app.section), ==, "");
@@ -1025,14 +910,14 @@ test_scene_videos (void)
   for (guint i = 0; i < EMPTY_SCENE; i++)
     check_job (sb_scene_row_get_video_job (get_row (&app, i)), get_scene (&app, i), image_ids[i]);
   {
-    Wait wait = { 0 };
+    SbUiTestWait wait = { 0 };
     g_autoptr(GListModel) jobs = NULL;
     guint n_video = 0;
 
     sb_library_list_jobs_for_revision_async (app.library,
                                              sb_brief_revision_get_id (sb_brief_editor_get_revision (app.editor)),
                                              NULL, jobs_listed_cb, &wait);
-    wait_for (done, &wait, "the revision's stored jobs");
+    sb_ui_test_wait_for (sb_ui_test_wait_done, &wait, "the revision's stored jobs");
     g_assert_no_error (wait.error);
     jobs = wait.result;
     for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
@@ -1112,7 +997,7 @@ test_scene_videos (void)
     NewJobWait retry = { &app, FAIL_SCENE, g_object_ref (sb_scene_row_get_video_job (row)) };
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "scene.retry-video", NULL));
-    wait_for (new_video_ready, &retry, "the retried video");
+    sb_ui_test_wait_for (new_video_ready, &retry, "the retried video");
     g_assert_cmpint (sb_generation_job_get_id (sb_scene_row_get_video_job (row)), >,
                      sb_generation_job_get_id (retry.old_job));
     g_assert_true (sb_generation_job_get_dismissed (retry.old_job));
@@ -1129,7 +1014,7 @@ test_scene_videos (void)
     NewJobWait again = { &app, TEXT_SCENE, g_object_ref (sb_scene_row_get_video_job (row)) };
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "scene.make-video", NULL));
-    wait_for (new_video_ready, &again, "the scene's new video");
+    sb_ui_test_wait_for (new_video_ready, &again, "the scene's new video");
     check_job (sb_scene_row_get_video_job (row), get_scene (&app, TEXT_SCENE), 0);
     again_id = sb_generation_job_get_media_id (sb_scene_row_get_video_job (row));
     g_assert_cmpint (again_id, !=, video_ids[TEXT_SCENE]);
@@ -1145,7 +1030,7 @@ test_scene_videos (void)
     for (guint i = 0; i < N_SCENES; i++)
       g_assert_cmpstr (video_text (&app, i), ==, "No video yet");
     open_brief (&app, brief_id);
-    wait_for (all_ready, &app, "each scene's video state after reopening");
+    sb_ui_test_wait_for (all_ready, &app, "each scene's video state after reopening");
     for (guint i = 0; i < N_SCENES; i++)
       g_assert_null (sb_scene_row_get_job (get_row (&app, i)));
   }
@@ -1155,11 +1040,11 @@ test_scene_videos (void)
   set_prompt (&app, FAIL_SCENE, "a gull takes off from a post [fake:slow=60]");
   set_prompt (&app, TEXT_SCENE, "waves breaking on the rocks [fake:slow=60]");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app.section), "videos.make-all", NULL));
-  wait_for (all_making, &app, "the three videos to be under way");
+  sb_ui_test_wait_for (all_making, &app, "the three videos to be under way");
   g_assert_true (gtk_widget_get_visible (sb_scene_row_get_video_button (get_row (&app, TEXT_SCENE), "cancel")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app.section), "videos.cancel", NULL));
-  wait_for (all_canceled, &app, "the canceled videos");
-  wait_for (batch_finished, &app, "the canceled batch to end");
+  sb_ui_test_wait_for (all_canceled, &app, "the canceled videos");
+  sb_ui_test_wait_for (batch_finished, &app, "the canceled batch to end");
   g_assert_cmpstr (sb_video_section_get_batch_message (app.section), ==, "The videos were canceled");
   for (guint i = 0; i < EMPTY_SCENE; i++)
     {
@@ -1223,7 +1108,7 @@ test_restore_after_restart (void)
       g_assert_nonnull (brief_id);
       start_app (&app);
       open_brief (&app, g_ascii_strtoll (brief_id, NULL, 10));
-      wait_for (all_canceled, &app, "each scene's video state after the restart");
+      sb_ui_test_wait_for (all_canceled, &app, "each scene's video state after the restart");
       for (guint i = 0; i < N_SCENES; i++)
         g_assert_null (sb_scene_row_get_job (get_row (&app, i)));
       stop_app (&app);
@@ -1268,16 +1153,11 @@ main (int   argc,
   /* Set by the parent for the restarted app. */
   const char *inherited = g_getenv ("SB_TEST_SCENE_VIDEOS_HOME");
   g_autofree char *home = inherited != NULL ? g_strdup (inherited) : g_dir_make_tmp ("sb-scene-videos-test-XXXXXX", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
   int status;
 
   /* The app after the restart (a subprocess) uses the same library. */
   g_setenv ("SB_TEST_SCENE_VIDEOS_HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  sb_ui_test_use_home (home);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   /* The accessible names are read back: GTK's in-process test backend
    * keeps them (no accessibility bus is involved). */
@@ -1286,6 +1166,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
+  sb_ui_test_set_wait_timeout (90);
   sb_ui_test_claim_notifications ();
 
   g_test_add_func ("/sb/ui/scene-videos/batch", test_scene_videos);
@@ -1296,12 +1177,9 @@ main (int   argc,
   if (g_test_subprocess ())
     return g_test_run ();
 
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s PATH-TO-sb-fake-providers\n", argv[0]);
-      return 1;
-    }
-  fake_path = argv[1];
+  fake_path = sb_ui_test_fake_providers_path (argc, argv);
+  if (fake_path == NULL)
+    return 1;
   start_fake ();
   g_setenv ("STORYBOARD_REPLICATE_BASE_URL", fake_url, TRUE);
   g_setenv ("REPLICATE_API_TOKEN", "test-token", TRUE);
@@ -1313,13 +1191,7 @@ main (int   argc,
   g_clear_object (&fake);
   g_free (fake_url);
 
-  if (!g_test_failed ())
-    {
-      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
-
-      if (system (rm) != 0)
-        g_printerr ("could not remove %s\n", home);
-    }
+  sb_ui_test_remove_home (home);
 
   return status;
 }

@@ -16,7 +16,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <stdlib.h>
 
 #include "sb-ui-test.h"
 #include "sb-application.h"
@@ -36,35 +35,6 @@
 
 static char *fake_path;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-drain (void)
-{
-  for (guint i = 0; i < 100; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
-
 static void
 store_result_cb (GObject      *object,
                  GAsyncResult *result,
@@ -77,47 +47,6 @@ static gboolean
 result_ready (gpointer data)
 {
   return *(GAsyncResult **) data != NULL;
-}
-
-static gboolean
-library_ready (gpointer data)
-{
-  return sb_application_get_library (data) != NULL ||
-         sb_application_get_library_error (data) != NULL;
-}
-
-static gboolean
-gallery_has_one (gpointer data)
-{
-  GListModel *model = sb_gallery_page_get_model (data);
-
-  return model != NULL && g_list_model_get_n_items (model) == 1;
-}
-
-static gboolean
-item_loaded (gpointer data)
-{
-  return sb_media_item_get_loaded (data);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 /* ---- the app ------------------------------------------------------------ */
@@ -145,7 +74,7 @@ app_start (App *app)
   app->app = sb_application_new (id, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app->app), NULL, &error));
   g_assert_no_error (error);
-  wait_for (library_ready, app->app, "the app's library");
+  sb_ui_test_wait_for (sb_ui_test_library_ready, app->app, "the app's library");
   app->library = sb_application_get_library (app->app);
   g_assert_nonnull (app->library);
   g_assert_nonnull (sb_application_get_generation_queue (app->app));
@@ -154,7 +83,7 @@ app_start (App *app)
   app->window = SB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app->app)));
   g_assert_nonnull (app->window);
   sb_window_set_page (app->window, "videos");
-  app->page = SB_VIDEOS_PAGE (find_widget (GTK_WIDGET (app->window), SB_TYPE_VIDEOS_PAGE));
+  app->page = SB_VIDEOS_PAGE (sb_ui_test_find_descendant (GTK_WIDGET (app->window), SB_TYPE_VIDEOS_PAGE));
   g_assert_nonnull (app->page);
 }
 
@@ -164,10 +93,10 @@ static void
 app_stop (App *app)
 {
   gtk_window_destroy (GTK_WINDOW (app->window));
-  drain ();
+  sb_ui_test_iterate (100);
   g_application_quit (G_APPLICATION (app->app));
   sb_library_close (app->library);
-  drain ();
+  sb_ui_test_iterate (100);
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app->app)));
   /* GtkApplication keeps a reference from ::startup to ::shutdown, which
    * only g_application_run() reaches: the app object outlives this "run",
@@ -355,7 +284,7 @@ static gboolean
 no_job_tiles (gpointer data)
 {
   return g_list_model_get_n_items (sb_videos_page_get_jobs (data)) == 0 &&
-         find_widget (GTK_WIDGET (sb_videos_page_get_grid_view (data)), SB_TYPE_VIDEO_JOB_TILE) == NULL;
+         sb_ui_test_find_descendant (GTK_WIDGET (sb_videos_page_get_grid_view (data)), SB_TYPE_VIDEO_JOB_TILE) == NULL;
 }
 
 static gboolean
@@ -383,7 +312,7 @@ open_job_window (SbVideosPage *page,
   g_assert_nonnull (find_shown_job (page, NULL, job_id, &position));
   /* The job tiles come first in the grid. */
   g_signal_emit_by_name (sb_videos_page_get_grid_view (page), "activate", position);
-  wait_for (job_window_shown, page, "the job's detail window");
+  sb_ui_test_wait_for (job_window_shown, page, "the job's detail window");
   window = SB_VIDEO_JOB_WINDOW (sb_videos_page_get_job_window (page));
   g_assert_cmpint (sb_generation_job_get_id (sb_video_job_window_get_job (window)), ==, job_id);
 
@@ -405,7 +334,7 @@ create_brief (SbLibrary  *library,
   sb_scene_set_title (scene, "Opening");
   g_list_store_append (sb_brief_revision_get_scenes (revision), scene);
   sb_library_create_brief_async (library, brief, revision, NULL, store_result_cb, &result);
-  wait_for (result_ready, &result, "the brief to be stored");
+  sb_ui_test_wait_for (result_ready, &result, "the brief to be stored");
   g_assert_true (sb_library_create_brief_finish (library, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (sb_brief_get_id (brief), >, 0);
@@ -458,9 +387,9 @@ test_video_jobs (void)
 
     file = g_file_new_for_path (g_test_get_filename (G_TEST_DIST, "data", "images", "red.png", NULL));
     sb_window_import_files (app.window, &file, 1);
-    wait_for (gallery_has_one, gallery, "the imported image");
+    sb_ui_test_wait_for (sb_ui_test_gallery_has_one, gallery, "the imported image");
     image = g_list_model_get_item (sb_gallery_page_get_model (gallery), 0);
-    wait_for (item_loaded, image, "the image's row");
+    sb_ui_test_wait_for (sb_ui_test_item_loaded, image, "the image's row");
     image_id = sb_media_item_get_id (image);
     sb_window_set_page (app.window, "videos");
   }
@@ -469,21 +398,21 @@ test_video_jobs (void)
   /* A video of no brief is made. */
   plain_batch = submit_video (&app, image_id, 0, "the red square slowly zooms in");
   videos = (VideosWait) { app.page, 1 };
-  wait_for (page_has_videos, &videos, "the first video");
+  sb_ui_test_wait_for (page_has_videos, &videos, "the first video");
 
   /* A video being made: a tile with the time it has taken, ticking;
    * Cancel stops it and its tile goes. */
   slow_batch = submit_video (&app, image_id, 0, "a slow pan [fake:slow=30]");
   wait = (JobWait) { app.page, slow_batch, 0, 0 };
-  wait_for (tile_shows_elapsed, &wait, "the elapsed time on the tile");
+  sb_ui_test_wait_for (tile_shows_elapsed, &wait, "the elapsed time on the tile");
   tile = find_job_tile (GTK_WIDGET (sb_videos_page_get_grid_view (app.page)), wait.job_id);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tile), "job-tile.cancel", NULL));
-  wait_for (job_gone, &wait, "the cancelled video's tile to go");
+  sb_ui_test_wait_for (job_gone, &wait, "the cancelled video's tile to go");
 
   /* A video that fails once: its tile says what the provider said. */
   fox_batch = submit_video (&app, image_id, brief_id, "a fox runs [fake:fail*1]");
   wait = (JobWait) { app.page, fox_batch, 0, SB_JOB_FAILED };
-  wait_for (tile_in_status, &wait, "the failed tile");
+  sb_ui_test_wait_for (tile_in_status, &wait, "the failed tile");
   fox_id = wait.job_id;
   tile = find_job_tile (GTK_WIDGET (sb_videos_page_get_grid_view (app.page)), fox_id);
   g_assert_cmpstr (sb_video_job_tile_get_state (tile), ==, "Failed");
@@ -499,16 +428,16 @@ test_video_jobs (void)
   g_assert_nonnull (sb_video_job_window_get_message (job_window));
   g_assert_nonnull (strstr (sb_video_job_window_get_message (job_window), FAIL_MESSAGE));
   gtk_window_close (GTK_WINDOW (job_window));
-  wait_for (job_window_gone, app.page, "the detail window to close");
+  sb_ui_test_wait_for (job_window_gone, app.page, "the detail window to close");
 
   /* Retry on the tile: a new job takes the failed tile's place, and its
    * video lands in the grid. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tile), "job-tile.retry", NULL));
   wait = (JobWait) { app.page, NULL, fox_id, 0 };
-  wait_for (job_gone, &wait, "the retried job's tile to go");
+  sb_ui_test_wait_for (job_gone, &wait, "the retried job's tile to go");
   videos = (VideosWait) { app.page, 2 };
-  wait_for (page_has_videos, &videos, "the retried video");
-  wait_for (no_job_tiles, app.page, "no job tile once the video is in");
+  sb_ui_test_wait_for (page_has_videos, &videos, "the retried video");
+  sb_ui_test_wait_for (no_job_tiles, app.page, "no job tile once the video is in");
   {
     g_autoptr(SbMediaItem) video = g_list_model_get_item (sb_videos_page_get_model (app.page), 0);
 
@@ -521,12 +450,12 @@ test_video_jobs (void)
    * brief's failure. */
   dog_batch = submit_video (&app, image_id, 0, "a dog barks [fake:fail]");
   wait = (JobWait) { app.page, dog_batch, 0, SB_JOB_FAILED };
-  wait_for (tile_in_status, &wait, "the dog's failed tile");
+  sb_ui_test_wait_for (tile_in_status, &wait, "the dog's failed tile");
   dog_id = wait.job_id;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app.window), "win.show-brief-videos", "(xs)",
                                              brief_id, "Fox Story"));
   videos = (VideosWait) { app.page, 1 };
-  wait_for (page_has_videos, &videos, "the brief's video only");
+  sb_ui_test_wait_for (page_has_videos, &videos, "the brief's video only");
   {
     g_autoptr(SbMediaItem) video = g_list_model_get_item (sb_videos_page_get_model (app.page), 0);
 
@@ -535,12 +464,12 @@ test_video_jobs (void)
   g_assert_null (find_shown_job (app.page, NULL, dog_id, NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app.page), "videos.clear-brief-filter", NULL));
   videos = (VideosWait) { app.page, 2 };
-  wait_for (page_has_videos, &videos, "every video again");
+  sb_ui_test_wait_for (page_has_videos, &videos, "every video again");
   g_assert_nonnull (find_shown_job (app.page, NULL, dog_id, NULL));
 
   cat_batch = submit_video (&app, image_id, 0, "a cat sleeps [fake:fail]");
   wait = (JobWait) { app.page, cat_batch, 0, SB_JOB_FAILED };
-  wait_for (tile_in_status, &wait, "the cat's failed tile");
+  sb_ui_test_wait_for (tile_in_status, &wait, "the cat's failed tile");
   cat_id = wait.job_id;
 
   /* The next start: the failures are read back from the library, with
@@ -548,28 +477,28 @@ test_video_jobs (void)
   app_stop (&app);
   app_start (&app);
   wait = (JobWait) { app.page, NULL, cat_id, SB_JOB_FAILED };
-  wait_for (tile_in_status, &wait, "the cat's failed tile after a restart");
+  sb_ui_test_wait_for (tile_in_status, &wait, "the cat's failed tile after a restart");
   wait = (JobWait) { app.page, NULL, dog_id, SB_JOB_FAILED };
-  wait_for (tile_in_status, &wait, "the dog's failed tile after a restart");
+  sb_ui_test_wait_for (tile_in_status, &wait, "the dog's failed tile after a restart");
   g_assert_null (find_shown_job (app.page, NULL, fox_id, NULL));
   tile = find_job_tile (GTK_WIDGET (sb_videos_page_get_grid_view (app.page)), cat_id);
   g_assert_nonnull (strstr (sb_video_job_tile_get_message (tile), FAIL_MESSAGE));
   videos = (VideosWait) { app.page, 2 };
-  wait_for (page_has_videos, &videos, "both videos after a restart");
+  sb_ui_test_wait_for (page_has_videos, &videos, "both videos after a restart");
 
   /* Remove in the detail window: the tile goes, and stays gone. */
   job_window = open_job_window (app.page, cat_id);
   g_assert_nonnull (strstr (sb_video_job_window_get_message (job_window), FAIL_MESSAGE));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (job_window), "job.remove", NULL));
-  wait_for (job_window_gone, app.page, "the detail window to close after Remove");
+  sb_ui_test_wait_for (job_window_gone, app.page, "the detail window to close after Remove");
   wait = (JobWait) { app.page, NULL, cat_id, 0 };
-  wait_for (job_gone, &wait, "the removed tile to go");
+  sb_ui_test_wait_for (job_gone, &wait, "the removed tile to go");
   g_assert_nonnull (find_shown_job (app.page, NULL, dog_id, NULL));
 
   app_stop (&app);
   app_start (&app);
   wait = (JobWait) { app.page, NULL, dog_id, SB_JOB_FAILED };
-  wait_for (tile_in_status, &wait, "the dog's failed tile after another restart");
+  sb_ui_test_wait_for (tile_in_status, &wait, "the dog's failed tile after another restart");
   g_assert_null (find_shown_job (app.page, NULL, cat_id, NULL));
   g_assert_null (find_shown_job (app.page, NULL, fox_id, NULL));
   job = find_shown_job (app.page, NULL, dog_id, NULL);
@@ -583,40 +512,27 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("sb-video-jobs-test-XXXXXX", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *home = NULL;
   int status;
 
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  home = sb_ui_test_make_home ("sb-video-jobs-test-XXXXXX");
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
+  sb_ui_test_set_wait_timeout (90);
 
-  if (argc < 2)
-    {
-      g_printerr ("usage: %s PATH-TO-sb-fake-providers\n", argv[0]);
-      return 1;
-    }
-  fake_path = argv[1];
+  fake_path = sb_ui_test_fake_providers_path (argc, argv);
+  if (fake_path == NULL)
+    return 1;
   sb_ui_test_claim_notifications ();
 
   g_test_add_func ("/sb/ui/video-jobs/tiles", test_video_jobs);
 
   status = g_test_run ();
 
-  if (!g_test_failed ())
-    {
-      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
-
-      if (system (rm) != 0)
-        g_printerr ("could not remove %s\n", home);
-    }
+  sb_ui_test_remove_home (home);
 
   return status;
 }
