@@ -90,6 +90,14 @@ sb_ui_test_library_ready (gpointer data)
 }
 
 gboolean
+sb_ui_test_scene_chosen (gpointer data)
+{
+  SbUiTestChosenWait *wait = data;
+
+  return sb_scene_get_chosen_media_id (wait->scene) == wait->media_id;
+}
+
+gboolean
 sb_ui_test_gallery_has_one (gpointer data)
 {
   GListModel *model = sb_gallery_page_get_model (data);

@@ -9,6 +9,8 @@
 
 #include <gtk/gtk.h>
 
+#include "sb-scene.h"
+
 G_BEGIN_DECLS
 
 typedef gboolean (*SbUiTestCondition) (gpointer data);
@@ -20,6 +22,13 @@ typedef struct
   gpointer  result;
   GError   *error;
 } SbUiTestWait;
+
+/* A scene and the media id it should come to have chosen. */
+typedef struct
+{
+  SbScene *scene;
+  gint64   media_id;
+} SbUiTestChosenWait;
 
 /* The app notifies when a batch ends while its window is not focused — as
  * always under Xvfb, which has no window manager.  With no notification
@@ -47,6 +56,9 @@ gboolean    sb_ui_test_wait_done              (gpointer           data);
 
 /* An SbUiTestCondition: the SbApplication at @data opened its library or failed to. */
 gboolean    sb_ui_test_library_ready          (gpointer           data);
+
+/* An SbUiTestCondition: the SbUiTestChosenWait's scene has its media chosen. */
+gboolean    sb_ui_test_scene_chosen           (gpointer           data);
 
 /* An SbUiTestCondition: the SbGalleryPage at @data shows exactly one item. */
 gboolean    sb_ui_test_gallery_has_one        (gpointer           data);

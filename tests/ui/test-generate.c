@@ -177,20 +177,6 @@ variants_shown (gpointer data)
   return n >= 2;
 }
 
-typedef struct
-{
-  SbScene *scene;
-  gint64   media_id;
-} ChosenWait;
-
-static gboolean
-chosen (gpointer data)
-{
-  ChosenWait *wait = data;
-
-  return sb_scene_get_chosen_media_id (wait->scene) == wait->media_id;
-}
-
 static SbMediaViewer *
 find_viewer (void)
 {
@@ -453,7 +439,7 @@ test_generate_all (void)
   {
     g_autoptr(SbScene) scene = g_list_model_get_item (scenes, 0);
     gint64 first = sb_scene_get_chosen_media_id (scene);
-    ChosenWait choice = { scene, 0 };
+    SbUiTestChosenWait choice = { scene, 0 };
     guint n;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.generate-scene", "(uu)", 0u, 2u));
@@ -481,7 +467,7 @@ test_generate_all (void)
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "editor.choose-media", "(xx)",
                                                scene_ids[0], choice.media_id));
-    sb_ui_test_wait_for (chosen, &choice, "the chosen image");
+    sb_ui_test_wait_for (sb_ui_test_scene_chosen, &choice, "the chosen image");
     g_assert_nonnull (sb_scene_row_get_image (row));
 
     /* Stored: the brief opened again shows it. */

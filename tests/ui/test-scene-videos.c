@@ -190,20 +190,6 @@ video_text (App   *app,
 
 /* Stores an image of the brief's scene and chooses it as the scene's image,
  * as the card's chooser does. */
-typedef struct
-{
-  SbScene *scene;
-  gint64   media_id;
-} ChosenWait;
-
-static gboolean
-chosen (gpointer data)
-{
-  ChosenWait *wait = data;
-
-  return sb_scene_get_chosen_media_id (wait->scene) == wait->media_id;
-}
-
 static gint64
 choose_image (App        *app,
               guint       position,
@@ -217,7 +203,7 @@ choose_image (App        *app,
   g_autofree char *contents = NULL;
   gsize length = 0;
   SbUiTestWait wait = { 0 };
-  ChosenWait choice = { scene, 0 };
+  SbUiTestChosenWait choice = { scene, 0 };
 
   g_assert_true (g_file_get_contents (g_test_get_filename (G_TEST_DIST, "data", "images", file, NULL),
                                       &contents, &length, NULL));
@@ -236,7 +222,7 @@ choose_image (App        *app,
   choice.media_id = sb_media_item_get_id (added);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app->editor), "editor.choose-media", "(xx)",
                                              sb_scene_get_id (scene), choice.media_id));
-  sb_ui_test_wait_for (chosen, &choice, "the scene's chosen image");
+  sb_ui_test_wait_for (sb_ui_test_scene_chosen, &choice, "the scene's chosen image");
 
   return choice.media_id;
 }
