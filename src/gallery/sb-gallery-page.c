@@ -566,6 +566,13 @@ open_action (GtkWidget  *widget,
   if (item == NULL || self->library == NULL)
     return;
 
+  /* The viewer shows images; a video plays in the Videos page's player. */
+  if (sb_media_item_get_kind (item) == SB_MEDIA_KIND_VIDEO)
+    {
+      gtk_widget_activate_action (widget, "win.play-video", "x", sb_media_item_get_id (item));
+      return;
+    }
+
   viewer = sb_media_viewer_new (self->library, item, GTK_WIDGET (self));
   gtk_window_set_transient_for (GTK_WINDOW (viewer),
                                 GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
@@ -637,6 +644,38 @@ copy_bytes_loaded_cb (GObject      *object,
 }
 
 static void
+copy_item_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SbGalleryPage) self = user_data;
+  g_autoptr(SbMediaItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  item = sb_library_get_media_finish (SB_LIBRARY (object), result, &error);
+  if (item == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Translators: %s says why */
+          g_autofree char *message = g_strdup_printf (_("Could not copy the image: %s"), error->message);
+
+          show_error_toast (self, message);
+        }
+      return;
+    }
+
+  if (sb_media_item_get_kind (item) == SB_MEDIA_KIND_VIDEO)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.copy-video", "x", sb_media_item_get_id (item));
+      return;
+    }
+
+  sb_library_load_bytes_async (self->library, sb_media_item_get_id (item),
+                               self->cancellable, copy_bytes_loaded_cb, g_object_ref (self));
+}
+
+static void
 copy_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -646,8 +685,10 @@ copy_action (GtkWidget  *widget,
   if (self->library == NULL)
     return;
 
-  sb_library_load_bytes_async (self->library, g_variant_get_int64 (parameter),
-                               self->cancellable, copy_bytes_loaded_cb, g_object_ref (self));
+  /* The row first: the list's items are read lazily, and a video is copied
+   * as a file rather than decoded as an image. */
+  sb_library_get_media_async (self->library, g_variant_get_int64 (parameter),
+                              self->cancellable, copy_item_read_cb, g_object_ref (self));
 }
 
 static void

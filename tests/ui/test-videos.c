@@ -755,6 +755,12 @@ poster_menu (SbLibrary    *library,
     g_assert_true (g_str_has_prefix (g_file_peek_path (g_value_get_object (&value)), cache));
   }
 
+  /* The Gallery copies a video the same way, through the window, instead
+   * of decoding it as an image. */
+  gdk_clipboard_set_content (clipboard, NULL);
+  g_assert_true (gtk_widget_activate_action (sb_window_get_gallery (window), "gallery.copy", "x", id));
+  wait_for (clipboard_has_file, clipboard, "the video copied from the gallery");
+
   /* A favourite: it joins the loose one under Favourites only, and leaves
    * when it is one no more. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.toggle-favourite", "x", id));
