@@ -226,6 +226,20 @@ play_video_action (GtkWidget  *widget,
   gtk_widget_activate_action (GTK_WIDGET (self->videos_page), "videos.play", "x", media_id);
 }
 
+/* From the Gallery: a video is copied as the Videos page copies it (the
+ * cached file), without leaving the page. */
+static void
+copy_video_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SbWindow *self = SB_WINDOW (widget);
+  gint64 media_id = g_variant_get_int64 (parameter);
+
+  if (media_id > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->videos_page), "videos.copy", "x", media_id);
+}
+
 /* From the Brief editor: the Videos page, showing that brief's videos. */
 static void
 show_brief_videos_action (GtkWidget  *widget,
@@ -371,6 +385,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reuse-settings", "x", reuse_settings_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.play-video", "x", play_video_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-video", "x", copy_video_action);
   gtk_widget_class_install_action (widget_class, "win.show-brief-videos", "(xs)", show_brief_videos_action);
 }
 

@@ -14,6 +14,7 @@
 #include "sb-gallery-page.h"
 #include "sb-gallery-tile.h"
 #include "sb-library-jobs.h"
+#include "sb-media-actions.h"
 #include "sb-media-viewer.h"
 #include "sb-media.h"
 #include "sb-texture-decode.h"
@@ -56,7 +57,6 @@ struct _SbGalleryPage
   guint               imports_in_flight;
   guint               n_imported;
   guint               n_duplicates;
-  guint               pending_undo;
 };
 
 G_DEFINE_FINAL_TYPE (SbGalleryPage, sb_gallery_page, GTK_TYPE_WIDGET)
@@ -74,24 +74,14 @@ static void
 show_toast (SbGalleryPage *self,
             AdwToast      *toast)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
+  sb_media_actions_show_toast (GTK_WIDGET (self), toast);
 }
 
 static void
 show_error_toast (SbGalleryPage *self,
                   const char    *message)
 {
-  AdwToast *toast = adw_toast_new (message);
-
-  /* Normal priority: libadwaita 1.2 asserts when a high-priority toast
-   * pushes back one that is still animating. */
-  adw_toast_set_timeout (toast, 8);
-  show_toast (self, toast);
+  sb_media_actions_show_error (GTK_WIDGET (self), message);
 }
 
 /* The dropdown's rows, in order. */
@@ -576,109 +566,17 @@ open_action (GtkWidget  *widget,
   if (item == NULL || self->library == NULL)
     return;
 
+  /* The viewer shows images; a video plays in the Videos page's player. */
+  if (sb_media_item_get_kind (item) == SB_MEDIA_KIND_VIDEO)
+    {
+      gtk_widget_activate_action (widget, "win.play-video", "x", sb_media_item_get_id (item));
+      return;
+    }
+
   viewer = sb_media_viewer_new (self->library, item, GTK_WIDGET (self));
   gtk_window_set_transient_for (GTK_WINDOW (viewer),
                                 GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
   gtk_window_present (GTK_WINDOW (viewer));
-}
-
-typedef struct
-{
-  SbGalleryPage *self;
-  gint64         id;
-} ActionData;
-
-static void
-action_data_free (ActionData *data)
-{
-  g_clear_object (&data->self);
-  g_free (data);
-}
-
-static void
-action_data_closure_free (gpointer  data,
-                          GClosure *closure)
-{
-  action_data_free (data);
-}
-
-static ActionData *
-action_data_new (SbGalleryPage *self,
-                 gint64         id)
-{
-  ActionData *data = g_new0 (ActionData, 1);
-
-  data->self = g_object_ref (self);
-  data->id = id;
-
-  return data;
-}
-
-static void
-exported_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  ActionData *data = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sb_library_export_finish (SB_LIBRARY (object), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = NULL;
-
-          /* Translators: %s says why */
-          message = g_strdup_printf (_("Could not save the image: %s"), error->message);
-          show_error_toast (data->self, message);
-        }
-    }
-  else
-    show_toast (data->self, adw_toast_new (_("Image saved")));
-
-  action_data_free (data);
-}
-
-static void
-save_chooser_response_cb (GtkNativeDialog *chooser,
-                          int              response,
-                          gpointer         user_data)
-{
-  ActionData *data = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT && data->self->library != NULL)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      sb_library_export_async (data->self->library, data->id, file,
-                               data->self->cancellable, exported_cb, data);
-    }
-  else
-    action_data_free (data);
-
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-}
-
-static char *
-suggested_name (SbMediaItem *item)
-{
-  const char *filename = sb_media_item_get_filename (item);
-  const char *mime = sb_media_item_get_mime_type (item);
-  const char *ext = "png";
-
-  if (filename != NULL && *filename != '\0')
-    return g_strdup (filename);
-
-  if (g_strcmp0 (mime, "image/jpeg") == 0)
-    ext = "jpg";
-  else if (g_strcmp0 (mime, "image/webp") == 0)
-    ext = "webp";
-
-  /* Translators: default file name when saving an image: "image" then its
-   * number and extension; keep it short and without spaces */
-  return g_strdup_printf ("%s-%" G_GINT64_FORMAT ".%s", _("storyboard-image"),
-                          sb_media_item_get_id (item), ext);
 }
 
 static void
@@ -687,24 +585,12 @@ save_as_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   SbGalleryPage *self = SB_GALLERY_PAGE (widget);
-  gint64 id = g_variant_get_int64 (parameter);
-  g_autoptr(SbMediaItem) item = dup_item_for_id (self, id);
-  g_autofree char *name = NULL;
-  GtkFileChooserNative *chooser;
+  g_autoptr(SbMediaItem) item = dup_item_for_id (self, g_variant_get_int64 (parameter));
 
-  if (item == NULL)
+  if (item == NULL || self->library == NULL)
     return;
 
-  name = suggested_name (item);
-  chooser = gtk_file_chooser_native_new (_("Save Image"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Save"),
-                                         _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect (chooser, "response", G_CALLBACK (save_chooser_response_cb),
-                    action_data_new (self, id));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  sb_media_actions_save_as (widget, self->library, item, self->cancellable);
 }
 
 static void
@@ -758,6 +644,38 @@ copy_bytes_loaded_cb (GObject      *object,
 }
 
 static void
+copy_item_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SbGalleryPage) self = user_data;
+  g_autoptr(SbMediaItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  item = sb_library_get_media_finish (SB_LIBRARY (object), result, &error);
+  if (item == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Translators: %s says why */
+          g_autofree char *message = g_strdup_printf (_("Could not copy the image: %s"), error->message);
+
+          show_error_toast (self, message);
+        }
+      return;
+    }
+
+  if (sb_media_item_get_kind (item) == SB_MEDIA_KIND_VIDEO)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.copy-video", "x", sb_media_item_get_id (item));
+      return;
+    }
+
+  sb_library_load_bytes_async (self->library, sb_media_item_get_id (item),
+                               self->cancellable, copy_bytes_loaded_cb, g_object_ref (self));
+}
+
+static void
 copy_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -767,95 +685,10 @@ copy_action (GtkWidget  *widget,
   if (self->library == NULL)
     return;
 
-  sb_library_load_bytes_async (self->library, g_variant_get_int64 (parameter),
-                               self->cancellable, copy_bytes_loaded_cb, g_object_ref (self));
-}
-
-static void
-purged_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!sb_library_purge_trash_finish (SB_LIBRARY (object), result, &error))
-    g_warning ("Could not empty the trash: %s", error->message);
-}
-
-static void
-restored_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(SbGalleryPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sb_library_restore_media_finish (SB_LIBRARY (object), result, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not restore the image: %s"), error->message);
-
-      show_error_toast (self, message);
-    }
-}
-
-static void
-on_undo_toast_button_clicked (AdwToast *toast,
-                              gpointer  user_data)
-{
-  ActionData *data = user_data;
-
-  if (data->self->library != NULL)
-    sb_library_restore_media_async (data->self->library, data->id, NULL,
-                                    restored_cb, g_object_ref (data->self));
-  /* Not purged when the toast goes. */
-  data->id = 0;
-}
-
-static void
-on_undo_toast_dismissed (AdwToast *toast,
-                         gpointer  user_data)
-{
-  ActionData *data = user_data;
-  SbGalleryPage *self = data->self;
-
-  g_assert (self->pending_undo > 0);
-  self->pending_undo--;
-
-  /* Deleted for good once no undo is possible any more; a crash before then
-   * is covered by the purge when the library next opens. */
-  if (self->pending_undo == 0 && self->library != NULL)
-    sb_library_purge_trash_async (self->library, NULL, purged_cb, NULL);
-}
-
-static void
-trashed_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  ActionData *data = user_data;
-  SbGalleryPage *self = data->self;
-  g_autoptr(GError) error = NULL;
-  AdwToast *toast;
-
-  if (!sb_library_trash_media_finish (SB_LIBRARY (object), result, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not delete the image: %s"), error->message);
-
-      show_error_toast (self, message);
-      action_data_free (data);
-      return;
-    }
-
-  if (self->loader != NULL)
-    sb_thumbnail_loader_forget (self->loader, data->id);
-
-  toast = adw_toast_new (_("Image deleted"));
-  adw_toast_set_button_label (toast, _("_Undo"));
-  self->pending_undo++;
-  g_signal_connect (toast, "button-clicked", G_CALLBACK (on_undo_toast_button_clicked), data);
-  g_signal_connect_data (toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), data,
-                         action_data_closure_free, 0);
-  show_toast (self, toast);
+  /* The row first: the list's items are read lazily, and a video is copied
+   * as a file rather than decoded as an image. */
+  sb_library_get_media_async (self->library, g_variant_get_int64 (parameter),
+                              self->cancellable, copy_item_read_cb, g_object_ref (self));
 }
 
 static void
@@ -865,11 +698,15 @@ delete_action (GtkWidget  *widget,
 {
   SbGalleryPage *self = SB_GALLERY_PAGE (widget);
   gint64 id = g_variant_get_int64 (parameter);
+  g_autoptr(SbMediaItem) item = dup_item_for_id (self, id);
+  SbMediaKind kind = SB_MEDIA_KIND_IMAGE;
 
   if (self->library == NULL || id <= 0)
     return;
 
-  sb_library_trash_media_async (self->library, id, NULL, trashed_cb, action_data_new (self, id));
+  if (item != NULL && sb_media_item_get_loaded (item))
+    kind = sb_media_item_get_kind (item);
+  sb_media_actions_delete (widget, self->library, id, kind, self->loader);
 }
 
 /* The tile showing @id, if it is instantiated. */
@@ -922,23 +759,6 @@ selection_action (GtkWidget  *widget,
 }
 
 static void
-favourite_set_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(SbGalleryPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sb_library_set_favourite_finish (SB_LIBRARY (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not change the favourites: %s"), error->message);
-
-      show_error_toast (self, message);
-    }
-}
-
-static void
 toggle_favourite_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
@@ -950,8 +770,8 @@ toggle_favourite_action (GtkWidget  *widget,
   if (item == NULL || self->library == NULL)
     return;
 
-  sb_library_set_favourite_async (self->library, id, !sb_media_item_get_favourite (item),
-                                  self->cancellable, favourite_set_cb, g_object_ref (self));
+  sb_media_actions_set_favourite (widget, self->library, id, !sb_media_item_get_favourite (item),
+                                  self->cancellable);
 }
 
 static void

@@ -24,6 +24,7 @@ struct _SbGalleryTile
   SbMediaItem       *item;
   GCancellable      *cancellable;
   GtkWidget         *popover;
+  char              *action_prefix;
 };
 
 G_DEFINE_FINAL_TYPE (SbGalleryTile, sb_gallery_tile, GTK_TYPE_WIDGET)
@@ -174,13 +175,44 @@ sb_gallery_tile_has_texture (SbGalleryTile *self)
 }
 
 void
+sb_gallery_tile_set_action_prefix (SbGalleryTile *self,
+                                   const char    *prefix)
+{
+  g_return_if_fail (SB_IS_GALLERY_TILE (self));
+
+  g_free (self->action_prefix);
+  self->action_prefix = g_strdup (prefix);
+}
+
+const char *
+sb_gallery_tile_get_action_prefix (SbGalleryTile *self)
+{
+  g_return_val_if_fail (SB_IS_GALLERY_TILE (self), NULL);
+
+  return self->action_prefix != NULL ? self->action_prefix : "gallery";
+}
+
+static void
+append_item (SbGalleryTile *self,
+             GMenu         *section,
+             const char    *label,
+             const char    *action,
+             GVariant      *target)
+{
+  g_autoptr(GMenuItem) menu_item = g_menu_item_new (label, NULL);
+  g_autofree char *detailed = g_strconcat (sb_gallery_tile_get_action_prefix (self), ".", action, NULL);
+
+  g_menu_item_set_action_and_target_value (menu_item, detailed, target);
+  g_menu_append_item (section, menu_item);
+}
+
+void
 sb_gallery_tile_popup_menu (SbGalleryTile *self,
                             double         x,
                             double         y)
 {
   g_autoptr(GMenu) menu = NULL;
   g_autoptr(GMenu) section = NULL;
-  g_autoptr(GMenuItem) menu_item = NULL;
   GVariant *target;
   gint64 id;
 
@@ -194,36 +226,25 @@ sb_gallery_tile_popup_menu (SbGalleryTile *self,
   menu = g_menu_new ();
 
   section = g_menu_new ();
-  menu_item = g_menu_item_new (_("_Open"), NULL);
-  g_menu_item_set_action_and_target_value (menu_item, "gallery.open", target);
-  g_menu_append_item (section, menu_item);
+  append_item (self, section,
+               sb_media_item_get_kind (self->item) == SB_MEDIA_KIND_VIDEO ? _("_Play") : _("_Open"),
+               "open", target);
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_clear_object (&section);
-  g_clear_object (&menu_item);
 
   section = g_menu_new ();
-  menu_item = g_menu_item_new (_("_Save As…"), NULL);
-  g_menu_item_set_action_and_target_value (menu_item, "gallery.save-as", target);
-  g_menu_append_item (section, menu_item);
-  g_clear_object (&menu_item);
-  menu_item = g_menu_item_new (_("_Copy"), NULL);
-  g_menu_item_set_action_and_target_value (menu_item, "gallery.copy", target);
-  g_menu_append_item (section, menu_item);
-  g_clear_object (&menu_item);
-  menu_item = g_menu_item_new (sb_media_item_get_favourite (self->item)
-                                 ? _("Remove from _Favourites")
-                                 : _("Add to _Favourites"),
-                               NULL);
-  g_menu_item_set_action_and_target_value (menu_item, "gallery.toggle-favourite", target);
-  g_menu_append_item (section, menu_item);
+  append_item (self, section, _("_Save As…"), "save-as", target);
+  append_item (self, section, _("_Copy"), "copy", target);
+  append_item (self, section,
+               sb_media_item_get_favourite (self->item)
+                 ? _("Remove from _Favourites")
+                 : _("Add to _Favourites"),
+               "toggle-favourite", target);
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_clear_object (&section);
-  g_clear_object (&menu_item);
 
   section = g_menu_new ();
-  menu_item = g_menu_item_new (_("_Delete"), NULL);
-  g_menu_item_set_action_and_target_value (menu_item, "gallery.delete", target);
-  g_menu_append_item (section, menu_item);
+  append_item (self, section, _("_Delete"), "delete", target);
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
 
   g_variant_unref (target);
@@ -288,6 +309,7 @@ sb_gallery_tile_finalize (GObject *object)
   SbGalleryTile *self = SB_GALLERY_TILE (object);
 
   g_clear_object (&self->loader);
+  g_free (self->action_prefix);
 
   G_OBJECT_CLASS (sb_gallery_tile_parent_class)->finalize (object);
 }

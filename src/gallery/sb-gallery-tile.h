@@ -24,6 +24,12 @@ void         sb_gallery_tile_set_item     (SbGalleryTile     *self,
                                            SbMediaItem       *item);
 /* Whether the thumbnail is showing. */
 gboolean     sb_gallery_tile_has_texture  (SbGalleryTile     *self);
+/* The group of the menu's actions (@prefix.open, .save-as, .copy,
+ * .toggle-favourite, .delete, each taking the item's id): "gallery" unless
+ * set (NULL: back to "gallery"). */
+void         sb_gallery_tile_set_action_prefix (SbGalleryTile *self,
+                                                const char    *prefix);
+const char  *sb_gallery_tile_get_action_prefix (SbGalleryTile *self);
 void         sb_gallery_tile_popup_menu   (SbGalleryTile     *self,
                                            double             x,
                                            double             y);

@@ -13,6 +13,7 @@
 
 #include "sb-brief.h"
 #include "sb-library-briefs.h"
+#include "sb-media-actions.h"
 #include "sb-video-player.h"
 
 #define SEEK_STEP_US (5 * G_USEC_PER_SEC)
@@ -68,17 +69,6 @@ format_duration (double seconds)
     return g_strdup_printf (_("%.1f s"), seconds);
 
   return g_strdup_printf ("%d:%02d", total / 60, total % 60);
-}
-
-static const char *
-extension_for (const char *mime_type)
-{
-  if (g_strcmp0 (mime_type, "video/webm") == 0)
-    return "webm";
-  if (g_strcmp0 (mime_type, "video/quicktime") == 0)
-    return "mov";
-
-  return "mp4";
 }
 
 static void
@@ -498,11 +488,7 @@ save_as_action (GtkWidget  *widget,
   if (self->item == NULL || self->save_chooser != NULL)
     return;
 
-  if (sb_media_item_get_filename (self->item) != NULL)
-    name = g_strdup (sb_media_item_get_filename (self->item));
-  else
-    name = g_strdup_printf ("video-%" G_GINT64_FORMAT ".%s", sb_media_item_get_id (self->item),
-                            extension_for (sb_media_item_get_mime_type (self->item)));
+  name = sb_media_actions_dup_file_name (self->item);
 
   self->save_chooser = gtk_file_chooser_native_new (_("Save Video"), GTK_WINDOW (self),
                                                     GTK_FILE_CHOOSER_ACTION_SAVE,

@@ -205,6 +205,8 @@ sb_video_tile_new (SbThumbnailLoader *loader,
 
   self->overlay = gtk_overlay_new ();
   self->poster = sb_gallery_tile_new (loader);
+  /* Its menu acts through the Videos page. */
+  sb_gallery_tile_set_action_prefix (SB_GALLERY_TILE (self->poster), "videos");
   gtk_overlay_set_child (GTK_OVERLAY (self->overlay), self->poster);
 
   self->duration_label = gtk_label_new (NULL);

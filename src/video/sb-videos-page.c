@@ -15,6 +15,7 @@
 #include "sb-brief.h"
 #include "sb-library-briefs.h"
 #include "sb-library-jobs.h"
+#include "sb-media-actions.h"
 #include "sb-scene.h"
 #include "sb-thumbnail-loader.h"
 #include "sb-video-job-text.h"
@@ -524,6 +525,164 @@ play_action (GtkWidget  *widget,
   open_player (SB_VIDEOS_PAGE (widget), &id, 1, NULL);
 }
 
+/* ---- item actions (the posters' menu) ----------------------------------- */
+
+static SbMediaItem *
+dup_item_for_id (SbVideosPage *self,
+                 gint64        id)
+{
+  guint position;
+
+  if (self->list == NULL)
+    return NULL;
+
+  position = sb_media_list_find (self->list, id);
+  if (position == G_MAXUINT)
+    return NULL;
+
+  return g_list_model_get_item (G_LIST_MODEL (self->list), position);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  /* As activating the tile: play it. */
+  gtk_widget_activate_action_variant (widget, "videos.play", parameter);
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SbVideosPage *self = SB_VIDEOS_PAGE (widget);
+  g_autoptr(SbMediaItem) item = dup_item_for_id (self, g_variant_get_int64 (parameter));
+
+  if (item == NULL || self->library == NULL)
+    return;
+
+  sb_media_actions_save_as (widget, self->library, item, self->cancellable);
+}
+
+static void
+copy_materialized_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(SbVideosPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  file = sb_video_cache_materialize_finish (SB_VIDEO_CACHE (object), result, NULL, &error);
+  if (file == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Translators: %s says why */
+          g_autofree char *message = g_strdup_printf (_("Could not copy the video: %s"), error->message);
+
+          sb_media_actions_show_error (GTK_WIDGET (self), message);
+        }
+      return;
+    }
+
+  /* As the player does: the cached file, which file managers and chat
+   * apps paste as a file. */
+  gdk_clipboard_set (gtk_widget_get_clipboard (GTK_WIDGET (self)), G_TYPE_FILE, file);
+  sb_media_actions_show_toast (GTK_WIDGET (self), adw_toast_new (_("Video copied")));
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SbVideosPage *self = SB_VIDEOS_PAGE (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+
+  if (self->cache == NULL || id <= 0)
+    return;
+
+  sb_video_cache_materialize_async (self->cache, id, self->cancellable,
+                                    copy_materialized_cb, g_object_ref (self));
+}
+
+static void
+toggle_favourite_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  SbVideosPage *self = SB_VIDEOS_PAGE (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  g_autoptr(SbMediaItem) item = dup_item_for_id (self, id);
+
+  if (item == NULL || !sb_media_item_get_loaded (item) || self->library == NULL)
+    return;
+
+  sb_media_actions_set_favourite (widget, self->library, id, !sb_media_item_get_favourite (item),
+                                  self->cancellable);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SbVideosPage *self = SB_VIDEOS_PAGE (widget);
+
+  if (self->library == NULL)
+    return;
+
+  sb_media_actions_delete (widget, self->library, g_variant_get_int64 (parameter),
+                           SB_MEDIA_KIND_VIDEO, self->loader);
+}
+
+/* The poster showing @id, if it is instantiated. */
+static SbGalleryTile *
+find_poster (GtkWidget *widget,
+             gint64     id)
+{
+  if (SB_IS_VIDEO_TILE (widget))
+    {
+      SbMediaItem *item = sb_video_tile_get_item (SB_VIDEO_TILE (widget));
+
+      return item != NULL && sb_media_item_get_id (item) == id
+               ? sb_video_tile_get_poster (SB_VIDEO_TILE (widget))
+               : NULL;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      SbGalleryTile *poster = find_poster (child, id);
+
+      if (poster != NULL)
+        return poster;
+    }
+
+  return NULL;
+}
+
+static void
+menu_selected_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SbVideosPage *self = SB_VIDEOS_PAGE (widget);
+  GObject *item = gtk_single_selection_get_selected_item (self->selection);
+  SbGalleryTile *poster;
+
+  if (item == NULL || !SB_IS_MEDIA_ITEM (item))
+    return;
+
+  poster = find_poster (GTK_WIDGET (self->grid_view), sb_media_item_get_id (SB_MEDIA_ITEM (item)));
+  if (poster != NULL)
+    sb_gallery_tile_popup_menu (poster, -1, -1);
+}
+
 static void
 open_job_window (SbVideosPage    *self,
                  SbGenerationJob *job)
@@ -848,6 +1007,15 @@ sb_videos_page_class_init (SbVideosPageClass *klass)
   gtk_widget_class_install_action (widget_class, "videos.filter-brief", "(xs)", filter_brief_action);
   gtk_widget_class_install_action (widget_class, "videos.clear-brief-filter", NULL, clear_brief_filter_action);
   gtk_widget_class_install_action (widget_class, "videos.back-to-brief", NULL, back_to_brief_action);
+  gtk_widget_class_install_action (widget_class, "videos.open", "x", open_action);
+  gtk_widget_class_install_action (widget_class, "videos.save-as", "x", save_as_action);
+  gtk_widget_class_install_action (widget_class, "videos.copy", "x", copy_action);
+  gtk_widget_class_install_action (widget_class, "videos.toggle-favourite", "x", toggle_favourite_action);
+  gtk_widget_class_install_action (widget_class, "videos.delete", "x", delete_action);
+  gtk_widget_class_install_action (widget_class, "videos.menu-selected", NULL, menu_selected_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "videos.menu-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "videos.menu-selected", NULL);
 }
 
 static void

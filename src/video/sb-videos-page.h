@@ -28,7 +28,10 @@ G_BEGIN_DECLS
  *
  * Actions: videos.play (x: media id), videos.play-storyboard (x: brief id),
  *          videos.play-selected-storyboard, videos.filter-brief ((xs): brief
- *          id and title), videos.clear-brief-filter, videos.back-to-brief. */
+ *          id and title), videos.clear-brief-filter, videos.back-to-brief;
+ *          the posters' menu: videos.open (plays), videos.save-as,
+ *          videos.copy (the file), videos.toggle-favourite, videos.delete
+ *          (with Undo) (x: media id); videos.menu-selected (Menu key). */
 
 #define SB_TYPE_VIDEOS_PAGE (sb_videos_page_get_type ())
 

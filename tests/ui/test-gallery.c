@@ -5,8 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Drives the real window under Xvfb: imports good and bad images, sees the
- * tiles drawn, deletes one and undoes it, imports a duplicate and opens the
- * viewer.
+ * tiles drawn, deletes one and undoes it, checks a tile's menu, imports a
+ * duplicate and opens the viewer.
  */
 
 #include "config.h"
@@ -293,6 +293,62 @@ find_favourites_button (GtkWidget *page)
   return GTK_TOGGLE_BUTTON (button);
 }
 
+/* The menu's items as "label action(target)" lines, sections flattened. */
+static void
+describe_menu (GMenuModel *model,
+               GString    *out)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autofree char *label = NULL;
+      g_autofree char *action = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      if (section != NULL)
+        {
+          describe_menu (section, out);
+          continue;
+        }
+
+      g_assert_true (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+      g_assert_true (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+      target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_INT64);
+      g_assert_nonnull (target);
+      g_string_append_printf (out, "%s %s(%" G_GINT64_FORMAT ")\n", label, action, g_variant_get_int64 (target));
+    }
+}
+
+/* Pops up the menu of the tile showing @id and describes it. */
+static char *
+describe_tile_menu (SbGalleryPage *page,
+                    gint64         id)
+{
+  g_autoptr(GPtrArray) tiles = g_ptr_array_new ();
+  GString *out = g_string_new (NULL);
+  SbGalleryTile *tile = NULL;
+  GtkWidget *popover;
+
+  collect_tiles (GTK_WIDGET (sb_gallery_page_get_grid_view (page)), tiles);
+  for (guint i = 0; i < tiles->len; i++)
+    {
+      SbMediaItem *item = sb_gallery_tile_get_item (g_ptr_array_index (tiles, i));
+
+      if (item != NULL && sb_media_item_get_id (item) == id)
+        tile = g_ptr_array_index (tiles, i);
+    }
+  g_assert_nonnull (tile);
+
+  sb_gallery_tile_popup_menu (tile, -1, -1);
+  popover = find_widget_of_type (GTK_WIDGET (tile), GTK_TYPE_POPOVER_MENU);
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (popover));
+  describe_menu (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover)), out);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  return g_string_free (out, FALSE);
+}
+
 static gboolean
 gallery_model_has_count (gpointer data)
 {
@@ -402,6 +458,20 @@ test_gallery_import_delete_undo (void)
   tiles.expected = 3;
   sb_ui_test_wait_for (tiles_drawn, &tiles, "three drawn tiles again");
   g_assert_cmpuint (sb_media_list_find (SB_MEDIA_LIST (model), deleted_id), !=, G_MAXUINT);
+
+  /* An image's menu acts through the Gallery page's actions. */
+  {
+    g_autofree char *menu = describe_tile_menu (page, deleted_id);
+    g_autofree char *expected = NULL;
+
+    expected = g_strdup_printf ("_Open gallery.open(%1$" G_GINT64_FORMAT ")\n"
+                                "_Save As… gallery.save-as(%1$" G_GINT64_FORMAT ")\n"
+                                "_Copy gallery.copy(%1$" G_GINT64_FORMAT ")\n"
+                                "Add to _Favourites gallery.toggle-favourite(%1$" G_GINT64_FORMAT ")\n"
+                                "_Delete gallery.delete(%1$" G_GINT64_FORMAT ")\n",
+                                deleted_id);
+    g_assert_cmpstr (menu, ==, expected);
+  }
 
   /* The same bytes again are not stored twice. */
   result.finished = FALSE;

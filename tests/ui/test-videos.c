@@ -9,7 +9,9 @@
  * with its poster, plays in the player from the playback cache, pauses
  * with Space, seeks with the arrows and closes with Escape.  Each video
  * names its brief under its poster; that caption, the brief chip,
- * win.show-brief-videos and the favourites button filter the grid.
+ * win.show-brief-videos and the favourites button filter the grid.  The
+ * posters' menu plays, copies, makes favourites and deletes (with Undo)
+ * through the Videos page's own actions.
  */
 
 #include "config.h"
@@ -582,6 +584,238 @@ brief_filters (SbLibrary    *library,
   }
 }
 
+/* The menu's items as "label action(target)" lines, sections flattened. */
+static void
+describe_menu (GMenuModel *model,
+               GString    *out)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autofree char *label = NULL;
+      g_autofree char *action = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      if (section != NULL)
+        {
+          describe_menu (section, out);
+          continue;
+        }
+
+      g_assert_true (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+      g_assert_true (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+      target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_INT64);
+      g_assert_nonnull (target);
+      g_string_append_printf (out, "%s %s(%" G_GINT64_FORMAT ")\n", label, action, g_variant_get_int64 (target));
+    }
+}
+
+/* Pops up @tile's menu and describes it. */
+static char *
+describe_tile_menu (SbGalleryTile *tile)
+{
+  GtkWidget *popover;
+  GString *out = g_string_new (NULL);
+
+  sb_gallery_tile_popup_menu (tile, -1, -1);
+  popover = find_widget (GTK_WIDGET (tile), GTK_TYPE_POPOVER_MENU);
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (popover));
+  describe_menu (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover)), out);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  return g_string_free (out, FALSE);
+}
+
+static GtkWidget *
+find_button_with_label (GtkWidget  *widget,
+                        const char *label)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+undo_shown (gpointer data)
+{
+  return find_button_with_label (data, "_Undo") != NULL;
+}
+
+static gboolean
+item_is_favourite (gpointer data)
+{
+  return sb_media_item_get_favourite (data);
+}
+
+static gboolean
+item_not_favourite (gpointer data)
+{
+  return !sb_media_item_get_favourite (data);
+}
+
+static gboolean
+clipboard_has_file (gpointer data)
+{
+  GdkContentProvider *content = gdk_clipboard_get_content (data);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_FILE);
+
+  return content != NULL && gdk_content_provider_get_value (content, &value, NULL);
+}
+
+/* The posters' menu acts through videos.*: Play, Copy (the file),
+ * favourites (the filter follows) and Delete with Undo. */
+static void
+poster_menu (SbLibrary    *library,
+             SbWindow     *window,
+             SbVideosPage *page,
+             const char   *title)
+{
+  g_autoptr(GPtrArray) tiles = g_ptr_array_new ();
+  g_autoptr(SbMediaItem) item = NULL;
+  g_autofree char *menu = NULL;
+  g_autofree char *expected = NULL;
+  GtkWidget *favourites;
+  GListModel *model;
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (page));
+  Shown shown = { page, 3, 2, title };
+  gint64 id;
+
+  sb_window_set_page (window, "videos");
+  wait_for (page_shows, &shown, "three videos for the menu");
+
+  /* A video of the brief, not a favourite (the loose one is). */
+  model = sb_videos_page_get_model (page);
+  for (guint i = 0; i < g_list_model_get_n_items (model) && item == NULL; i++)
+    {
+      g_autoptr(SbMediaItem) candidate = g_list_model_get_item (model, i);
+
+      if (sb_media_item_get_brief_id (candidate) > 0 && !sb_media_item_get_favourite (candidate))
+        item = g_steal_pointer (&candidate);
+    }
+  g_assert_nonnull (item);
+  id = sb_media_item_get_id (item);
+
+  collect_video_tiles (GTK_WIDGET (sb_videos_page_get_grid_view (page)), tiles);
+  for (guint i = 0; i < tiles->len; i++)
+    if (sb_media_item_get_id (sb_video_tile_get_item (g_ptr_array_index (tiles, i))) == id)
+      menu = describe_tile_menu (sb_video_tile_get_poster (g_ptr_array_index (tiles, i)));
+  g_assert_nonnull (menu);
+  expected = g_strdup_printf ("_Play videos.open(%1$" G_GINT64_FORMAT ")\n"
+                              "_Save As… videos.save-as(%1$" G_GINT64_FORMAT ")\n"
+                              "_Copy videos.copy(%1$" G_GINT64_FORMAT ")\n"
+                              "Add to _Favourites videos.toggle-favourite(%1$" G_GINT64_FORMAT ")\n"
+                              "_Delete videos.delete(%1$" G_GINT64_FORMAT ")\n",
+                              id);
+  g_assert_cmpstr (menu, ==, expected);
+  /* Every item's action exists on the page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.open", "x", id));
+  wait_for (page_has_player, page, "the player of videos.open");
+  {
+    SbVideoPlayer *player = SB_VIDEO_PLAYER (g_object_ref (sb_videos_page_get_player (page)));
+    gpointer args[2] = { player, item };
+
+    wait_for (plays_media, args, "the video of videos.open");
+    gtk_widget_activate_action (GTK_WIDGET (player), "player.leave", NULL);
+    wait_for (hidden, player, "the player to close");
+    for (guint i = 0; i < 100; i++)
+      {
+        while (g_main_context_iteration (NULL, FALSE))
+          ;
+        g_usleep (2000);
+      }
+    g_assert_finalize_object (player);
+  }
+
+  /* Copy: the video's file in the playback cache, as a file. */
+  gdk_clipboard_set_content (clipboard, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.copy", "x", id));
+  wait_for (clipboard_has_file, clipboard, "the copied video");
+  {
+    g_auto(GValue) value = G_VALUE_INIT;
+    g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "storyboard", "videos", NULL);
+
+    g_value_init (&value, G_TYPE_FILE);
+    g_assert_true (gdk_content_provider_get_value (gdk_clipboard_get_content (clipboard), &value, NULL));
+    g_assert_true (g_str_has_prefix (g_file_peek_path (g_value_get_object (&value)), cache));
+  }
+
+  /* The Gallery copies a video the same way, through the window, instead
+   * of decoding it as an image. */
+  gdk_clipboard_set_content (clipboard, NULL);
+  g_assert_true (gtk_widget_activate_action (sb_window_get_gallery (window), "gallery.copy", "x", id));
+  wait_for (clipboard_has_file, clipboard, "the video copied from the gallery");
+
+  /* A favourite: it joins the loose one under Favourites only, and leaves
+   * when it is one no more. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.toggle-favourite", "x", id));
+  wait_for (item_is_favourite, item, "the video to become a favourite");
+  favourites = find_widget_by_type_and_label (GTK_WIDGET (page), GTK_TYPE_TOGGLE_BUTTON, "Favourites only");
+  g_assert_nonnull (favourites);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (favourites), TRUE);
+  shown = (Shown) { page, 2, 1, title };
+  wait_for (page_shows, &shown, "two favourite videos");
+  {
+    g_autoptr(SbMediaItem) listed = NULL;
+    guint position;
+
+    model = sb_videos_page_get_model (page);
+    position = sb_media_list_find (SB_MEDIA_LIST (model), id);
+    g_assert_cmpuint (position, !=, G_MAXUINT);
+    listed = g_list_model_get_item (model, position);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.toggle-favourite", "x", id));
+    wait_for (item_not_favourite, listed, "the video to be a favourite no more");
+  }
+  shown = (Shown) { page, 1, 0, title };
+  wait_for (page_shows, &shown, "only the loose favourite");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (favourites), FALSE);
+  shown = (Shown) { page, 3, 2, title };
+  wait_for (page_shows, &shown, "all three videos after the favourites");
+
+  /* Delete: the tile goes, in the library too; Undo brings it back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.delete", "x", id));
+  shown = (Shown) { page, 2, 1, title };
+  wait_for (page_shows, &shown, "the deleted video to go");
+  model = sb_videos_page_get_model (page);
+  g_assert_cmpuint (sb_media_list_find (SB_MEDIA_LIST (model), id), ==, G_MAXUINT);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(SbMediaList) all = NULL;
+    g_autoptr(GError) error = NULL;
+    SbMediaFilter filter = { 0 };
+
+    filter.kind = SB_MEDIA_KIND_VIDEO;
+    sb_library_list_media_filtered_async (library, &filter, NULL, store_result_cb, &result);
+    wait_for (result_ready, &result, "the library's videos");
+    all = sb_library_list_media_filtered_finish (library, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (all)), ==, 2);
+    g_assert_cmpuint (sb_media_list_find (all, id), ==, G_MAXUINT);
+  }
+
+  wait_for (undo_shown, window, "the Undo button");
+  gtk_widget_activate (find_button_with_label (GTK_WIDGET (window), "_Undo"));
+  shown = (Shown) { page, 3, 2, title };
+  wait_for (page_shows, &shown, "the video back after Undo");
+  model = sb_videos_page_get_model (page);
+  g_assert_cmpuint (sb_media_list_find (SB_MEDIA_LIST (model), id), !=, G_MAXUINT);
+}
+
 static void
 test_videos_play (void)
 {
@@ -685,6 +919,16 @@ test_videos_play (void)
 
   brief_id = play_storyboard (sb_application_get_library (app), page);
   brief_filters (sb_application_get_library (app), window, page, brief_id);
+  {
+    g_autoptr(SbBrief) brief = NULL;
+    g_autoptr(GAsyncResult) result = NULL;
+
+    sb_library_get_brief_async (sb_application_get_library (app), brief_id, NULL, store_result_cb, &result);
+    wait_for (result_ready, &result, "the brief");
+    brief = sb_library_get_brief_finish (sb_application_get_library (app), result, &error);
+    g_assert_no_error (error);
+    poster_menu (sb_application_get_library (app), window, page, sb_brief_get_title (brief));
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   for (guint i = 0; i < 100; i++)
