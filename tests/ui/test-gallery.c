@@ -340,7 +340,7 @@ describe_tile_menu (SbGalleryPage *page,
   g_assert_nonnull (tile);
 
   sb_gallery_tile_popup_menu (tile, -1, -1);
-  popover = find_widget_of_type (GTK_WIDGET (tile), GTK_TYPE_POPOVER_MENU);
+  popover = sb_ui_test_find_descendant (GTK_WIDGET (tile), GTK_TYPE_POPOVER_MENU);
   g_assert_nonnull (popover);
   g_assert_true (gtk_widget_get_visible (popover));
   describe_menu (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover)), out);
