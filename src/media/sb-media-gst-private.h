@@ -40,10 +40,6 @@ typedef struct
   double      duration;          /* seconds, 0 when unknown */
 } SbMediaVideo;
 
-void        sb_media_set_no_decoder_error      (GError       **error);
-void        sb_media_set_video_corrupt_error   (GError       **error);
-void        sb_media_set_video_truncated_error (GError       **error);
-
 gboolean    sb_media_ensure_gstreamer          (GError       **error);
 
 /* A PNG whose longest side is at most SB_MEDIA_THUMBNAIL_SIZE. */
@@ -56,14 +52,6 @@ gboolean    sb_media_video_open                (SbMediaVideo  *video,
                                                 const char    *uri,
                                                 int            max_side,
                                                 GCancellable  *cancellable,
-                                                GError       **error);
-/* Waits until the pipeline has prerolled. */
-gboolean    sb_media_video_wait                (SbMediaVideo  *video,
-                                                GCancellable  *cancellable,
-                                                GError       **error);
-/* The frame the sink prerolled (TRUNCATED when there is none). */
-GdkPixbuf  *sb_media_video_pull_frame          (SbMediaVideo  *video,
-                                                double        *out_time,
                                                 GError       **error);
 /* Seeks to @position seconds and pulls the frame there, exactly
  * @width x @height (the size applies from this seek on). */

@@ -34,21 +34,21 @@
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
 
-void
+static void
 sb_media_set_no_decoder_error (GError **error)
 {
   g_set_error_literal (error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_NO_VIDEO_DECODER,
                        _("This video could not be decoded: a GStreamer plugin for it is missing"));
 }
 
-void
+static void
 sb_media_set_video_corrupt_error (GError **error)
 {
   g_set_error_literal (error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_CORRUPT,
                        _("The video could not be decoded — the file may be damaged"));
 }
 
-void
+static void
 sb_media_set_video_truncated_error (GError **error)
 {
   g_set_error_literal (error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_TRUNCATED,
@@ -61,7 +61,7 @@ sb_media_set_video_truncated_error (GError **error)
 
 GBytes *
 sb_media_encode_thumbnail (GdkPixbuf  *pixbuf,
-                  GError    **error)
+                           GError    **error)
 {
   g_autoptr(GdkPixbuf) scaled = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -247,10 +247,10 @@ video_is_stalled (SbMediaVideo *video)
 
 /* Waits until the pipeline has prerolled, after the change to PAUSED or a
  * flushing seek. */
-gboolean
+static gboolean
 sb_media_video_wait (SbMediaVideo  *video,
-            GCancellable  *cancellable,
-            GError       **error)
+                     GCancellable  *cancellable,
+                     GError       **error)
 {
   gint64 start = g_get_monotonic_time ();
   gint64 deadline = start + WAIT_LIMIT_US;
@@ -458,11 +458,11 @@ sb_media_video_open (SbMediaVideo  *video,
   return TRUE;
 }
 
-/* The frame the sink prerolled, as a pixbuf. */
-GdkPixbuf *
+/* The frame the sink prerolled, as a pixbuf (TRUNCATED when there is none). */
+static GdkPixbuf *
 sb_media_video_pull_frame (SbMediaVideo  *video,
-                  double  *out_time,
-                  GError **error)
+                           double        *out_time,
+                           GError       **error)
 {
   g_autoptr(GstSample) sample = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
