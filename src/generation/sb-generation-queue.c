@@ -1327,18 +1327,6 @@ find_media_slots (JsonObject *input)
   return slots;
 }
 
-/* A deep copy: the sent input must not change the stored one. */
-static JsonObject *
-copy_object (JsonObject *object)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autoptr(JsonNode) copy = NULL;
-  g_autofree char *text = json_to_string (node, FALSE);
-
-  copy = json_from_string (text, NULL);
-  return json_object_ref (json_node_get_object (copy));
-}
-
 static void prepare_next_media (Run *run);
 
 /* @sending: the upload failed, else reading the library did. */
@@ -1493,7 +1481,9 @@ start_run (Run *run)
     }
 
   run->phase = PHASE_PREPARING;
-  run->send_input = copy_object (run->input);
+  /* A deep copy, parsed from the stored text: the sent input must not
+   * change the stored one. */
+  run->send_input = input_from_string (sb_generation_job_get_input (run->job));
   prepare_next_media (run);
 }
 
