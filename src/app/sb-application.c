@@ -70,10 +70,10 @@ ensure_window (SbApplication *self)
 }
 
 static void
-on_batch_finished (SbApplication *self,
-                   const char    *batch_id,
-                   guint          n_succeeded,
-                   guint          n_failed,
+on_batch_finished (SbApplication     *self,
+                   const char        *batch_id,
+                   guint              n_succeeded,
+                   guint              n_failed,
                    SbGenerationQueue *queue)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
@@ -84,6 +84,10 @@ on_batch_finished (SbApplication *self,
   /* The window shows its own message; a notification is for when the user
    * is elsewhere. */
   if (window != NULL && gtk_window_is_active (window))
+    return;
+
+  /* Canceled, all of it: the user knows. */
+  if (n_succeeded == 0 && n_failed == 0)
     return;
 
   /* Say what was made: a batch is all images or all videos. */
@@ -102,8 +106,20 @@ on_batch_finished (SbApplication *self,
       }
   }
 
-  if (n_failed > 0)
-    body = g_strdup_printf (_("%u ready, %u failed"), n_succeeded, n_failed);
+  if (n_failed > 0 && videos)
+    /* Translators: "2 videos ready, 1 failed" */
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u video ready, %u failed",
+                                         "%u videos ready, %u failed",
+                                         n_succeeded),
+                            n_succeeded, n_failed);
+  else if (n_failed > 0)
+    /* Translators: "5 images ready, 1 failed" */
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u image ready, %u failed",
+                                         "%u images ready, %u failed",
+                                         n_succeeded),
+                            n_succeeded, n_failed);
   else if (videos)
     body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "%u video is ready in Videos",
