@@ -106,7 +106,7 @@ typedef struct
   gint64       started_at;
   gint64       completed_at;
   gint64       media_id;
-  gboolean     dismissed;
+  gboolean     dismissed;      /* read only: written by dismiss_job */
 } JobRow;
 
 static void
@@ -151,7 +151,6 @@ job_row_new_from_job (SbGenerationJob *job)
   row->started_at = date_time_to_usec (sb_generation_job_get_started_at (job));
   row->completed_at = date_time_to_usec (sb_generation_job_get_completed_at (job));
   row->media_id = sb_generation_job_get_media_id (job);
-  row->dismissed = sb_generation_job_get_dismissed (job);
 
   return row;
 }
