@@ -34,6 +34,9 @@ void        sb_media_set_too_large_error (GError  **error,
 /* The MIME type a file name claims (shared-mime-info, else a built-in table
  * of the extensions Storyboard reads), or NULL. */
 char       *sb_media_guess_claimed_type  (const char *display_name);
+/* For messages: "a PNG image", "an MP4 video" (aliases included), else the
+ * content type's description in quotes. */
+char       *sb_media_describe_type       (const char *mime_type);
 /* Reads at most @limit bytes, whatever the file grows to after a size
  * query (TOO_LARGE past it).  Blocking: workers only. */
 GBytes     *sb_media_read_bounded        (GFile         *file,

@@ -54,19 +54,6 @@ family (const char *mime_type)
   return mime_type;
 }
 
-static const char *
-describe (const char *mime_type)
-{
-  if (g_str_equal (family (mime_type), "iso"))
-    return _("an MP4 video");
-  if (g_str_equal (family (mime_type), "matroska"))
-    return _("a WebM video");
-  if (g_str_has_prefix (mime_type, "image/"))
-    return _("an image");
-
-  return _("another kind of file");
-}
-
 /* Everything that needs only the first bytes and the size. */
 static const char *
 check_header (const guint8  *header,
@@ -110,10 +97,13 @@ check_header (const guint8  *header,
       (g_ascii_strncasecmp (claimed, "video/", 6) == 0 || g_ascii_strncasecmp (claimed, "image/", 6) == 0) &&
       !g_str_equal (family (claimed), family (sniffed)))
     {
+      g_autofree char *claimed_str = sb_media_describe_type (claimed);
+      g_autofree char *sniffed_str = sb_media_describe_type (sniffed);
+
       /* Translators: both are like “an MP4 video” */
       g_set_error (error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_MISMATCH,
                    _("The file says it is %s but contains %s"),
-                   describe (claimed), describe (sniffed));
+                   claimed_str, sniffed_str);
       return NULL;
     }
 

@@ -114,10 +114,10 @@ normalize_claim (const char *mime_type)
   return mime_type;
 }
 
-static char *
-describe_claim (const char *mime_type)
+char *
+sb_media_describe_type (const char *mime_type)
 {
-  const FormatInfo *format = find_format (mime_type);
+  const FormatInfo *format = find_format (normalize_claim (mime_type));
   g_autofree char *description = NULL;
 
   if (format != NULL)
@@ -464,7 +464,7 @@ validate_container (GBytes      *bytes,
   claimed = normalize_claim (claimed_mime_type);
   if (claimed != NULL && g_ascii_strcasecmp (claimed, sniffed) != 0)
     {
-      g_autofree char *claimed_str = describe_claim (claimed);
+      g_autofree char *claimed_str = sb_media_describe_type (claimed);
 
       g_set_error (error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_MISMATCH,
                    /* TRANSLATORS: e.g. "The file says it is a PNG image but contains a JPEG image" */
