@@ -24,7 +24,6 @@
 #define WAIT_LIMIT_US  (10 * G_USEC_PER_SEC)    /* for one preroll or one seek: some errors never reach the bus */
 #define STALL_AFTER_US (G_USEC_PER_SEC / 2)
 #define STALL_POLLS    5
-#define PROBE_SIDE     320                      /* frame size while probing */
 #define PAST_THE_END   (24 * 3600 * GST_SECOND)
 
 /* Posted from the streaming thread when the decoder has no video to offer. */
@@ -570,38 +569,5 @@ sb_media_video_grab_frame (SbMediaVideo  *video,
     }
 
   return g_steal_pointer (&pixbuf);
-}
-
-gboolean
-sb_media_probe_video_sync (const char  *path,
-                           double      *out_duration,
-                           int         *out_width,
-                           int         *out_height,
-                           GError     **error)
-{
-  g_auto(SbMediaVideo) video = { 0 };
-  g_autofree char *uri = NULL;
-
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!sb_media_ensure_gstreamer (error))
-    return FALSE;
-
-  uri = gst_filename_to_uri (path, error);
-  if (uri == NULL)
-    return FALSE;
-
-  if (!sb_media_video_open (&video, uri, PROBE_SIDE, NULL, error))
-    return FALSE;
-
-  if (out_duration != NULL)
-    *out_duration = video.duration;
-  if (out_width != NULL)
-    *out_width = video.width;
-  if (out_height != NULL)
-    *out_height = video.height;
-
-  return TRUE;
 }
 

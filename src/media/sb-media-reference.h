@@ -53,15 +53,6 @@ void              sb_media_reference_load_async  (GFile                *file,
 SbMediaReference *sb_media_reference_load_finish (GAsyncResult         *result,
                                                   GError              **error);
 
-/* Prerolls the video at @path and reads its duration in seconds and its
- * size as displayed.  Blocking: call from a worker.  Any out argument may
- * be NULL. */
-gboolean          sb_media_probe_video_sync      (const char           *path,
-                                                  double               *out_duration,
-                                                  int                  *out_width,
-                                                  int                  *out_height,
-                                                  GError              **error);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbMediaReference, sb_media_reference_free)
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 
 #include "sb-media.h"
 #include "sb-media-reference.h"
+#include "sb-media-video.h"
 
 /* The test video: 2 s, 320 × 240, 30 fps, a ball moving (see
  * tests/data/video/README.md). */
@@ -792,21 +793,22 @@ test_probe (void)
   g_autofree char *ball_path = g_file_get_path (ball);
   g_autofree char *text_path = g_file_get_path (text);
   g_autoptr(GError) error = NULL;
-  double duration = -1;
-  int width = -1, height = -1;
+  SbMediaProbe probe = { NULL, -1, -1, -1 };
 
-  g_assert_true (sb_media_probe_video_sync (ball_path, &duration, &width, &height, &error));
+  /* The app probes a video through sb_media_process_video(). */
+  g_assert_true (sb_media_process_video (ball_path, NULL, &probe, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpfloat_with_epsilon (duration, BALL_DURATION, 0.1);
-  g_assert_cmpint (width, ==, BALL_WIDTH);
-  g_assert_cmpint (height, ==, BALL_HEIGHT);
+  g_assert_cmpfloat_with_epsilon (probe.duration, BALL_DURATION, 0.1);
+  g_assert_cmpint (probe.width, ==, BALL_WIDTH);
+  g_assert_cmpint (probe.height, ==, BALL_HEIGHT);
 
   /* Out arguments are optional. */
-  g_assert_true (sb_media_probe_video_sync (ball_path, NULL, NULL, NULL, &error));
+  g_assert_true (sb_media_process_video (ball_path, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  g_assert_false (sb_media_probe_video_sync (text_path, &duration, &width, &height, &error));
-  g_assert_error (error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_CORRUPT);
+  /* Text under a video's name: refused before GStreamer sees it. */
+  g_assert_false (sb_media_process_video (text_path, NULL, &probe, NULL, &error));
+  g_assert_error (error, SB_MEDIA_ERROR, SB_MEDIA_ERROR_UNSUPPORTED);
 }
 
 /* ------------------------------------------------------------------ */
