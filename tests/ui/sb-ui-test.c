@@ -76,6 +76,47 @@ sb_ui_test_iterate (guint rounds)
     }
 }
 
+static void
+on_after_paint (GdkFrameClock *clock,
+                guint         *paints)
+{
+  (*paints)++;
+}
+
+static gboolean
+painted (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+void
+sb_ui_test_wait_for_paint (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  guint paints = 0;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &paints);
+  gtk_widget_queue_draw (widget);
+  sb_ui_test_wait_for (painted, &paints, "a painted frame");
+  g_signal_handler_disconnect (clock, id);
+}
+
+void
+sb_ui_test_store_result_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+gboolean
+sb_ui_test_result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
 gboolean
 sb_ui_test_wait_done (gpointer data)
 {
@@ -194,6 +235,31 @@ sb_ui_test_find_action_button (GtkWidget  *widget,
     }
 
   return NULL;
+}
+
+void
+sb_ui_test_describe_menu (GMenuModel *model,
+                          GString    *out)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autofree char *label = NULL;
+      g_autofree char *action = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      if (section != NULL)
+        {
+          sb_ui_test_describe_menu (section, out);
+          continue;
+        }
+
+      g_assert_true (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+      g_assert_true (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+      target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_INT64);
+      g_assert_nonnull (target);
+      g_string_append_printf (out, "%s %s(%" G_GINT64_FORMAT ")\n", label, action, g_variant_get_int64 (target));
+    }
 }
 
 char *

@@ -51,6 +51,17 @@ void        sb_ui_test_wait_for               (SbUiTestCondition  condition,
 /* Dispatches whatever is pending, @rounds times with a 2 ms pause after each. */
 void        sb_ui_test_iterate                (guint              rounds);
 
+/* Waits for a real frame of @widget's frame clock to be painted after now. */
+void        sb_ui_test_wait_for_paint         (GtkWidget         *widget);
+
+/* A GAsyncReadyCallback that stores a reference to its result in the GAsyncResult * at @user_data. */
+void        sb_ui_test_store_result_cb        (GObject           *object,
+                                               GAsyncResult      *result,
+                                               gpointer           user_data);
+
+/* An SbUiTestCondition: the GAsyncResult * at @data was set by sb_ui_test_store_result_cb(). */
+gboolean    sb_ui_test_result_ready           (gpointer           data);
+
 /* An SbUiTestCondition: the SbUiTestWait at @data is done. */
 gboolean    sb_ui_test_wait_done              (gpointer           data);
 
@@ -87,6 +98,11 @@ GtkWidget  *sb_ui_test_find_button_with_label (GtkWidget         *widget,
 /* The first button with the action @action_name at or below @widget, or NULL. */
 GtkWidget  *sb_ui_test_find_action_button     (GtkWidget         *widget,
                                                const char        *action_name);
+
+/* Appends @model's items as "label action(target)" lines to @out, sections
+ * flattened; every item must have a label, an action and an int64 target. */
+void        sb_ui_test_describe_menu          (GMenuModel        *model,
+                                               GString           *out);
 
 /* Makes a temporary home from @tmpl and points XDG_DATA_HOME, XDG_CACHE_HOME and XDG_CONFIG_HOME into it. */
 char       *sb_ui_test_make_home              (const char        *tmpl);

@@ -146,12 +146,7 @@ test_preferences_connection (void)
   g_assert_cmpuint (g_settings_get_uint (settings, "max-concurrent-predictions"), ==, 6);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  for (guint i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
+  sb_ui_test_iterate (50);
   g_assert_finalize_object (window);
 
   g_subprocess_force_exit (fake);

@@ -35,20 +35,6 @@
 
 static char *fake_path;
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
 /* ---- the app ------------------------------------------------------------ */
 
 typedef struct
@@ -333,8 +319,8 @@ create_brief (SbLibrary  *library,
   sb_brief_revision_set_title (revision, title);
   sb_scene_set_title (scene, "Opening");
   g_list_store_append (sb_brief_revision_get_scenes (revision), scene);
-  sb_library_create_brief_async (library, brief, revision, NULL, store_result_cb, &result);
-  sb_ui_test_wait_for (result_ready, &result, "the brief to be stored");
+  sb_library_create_brief_async (library, brief, revision, NULL, sb_ui_test_store_result_cb, &result);
+  sb_ui_test_wait_for (sb_ui_test_result_ready, &result, "the brief to be stored");
   g_assert_true (sb_library_create_brief_finish (library, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (sb_brief_get_id (brief), >, 0);
