@@ -8,6 +8,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
 
 #include "sb-scene.h"
 
@@ -116,5 +117,26 @@ void        sb_ui_test_remove_home            (const char        *home);
 /* The fake providers' program from the command line, or NULL after printing the usage. */
 char       *sb_ui_test_fake_providers_path    (int                argc,
                                                char              *argv[]);
+
+/* Starts the fake providers at @path with the NULL-terminated extra
+ * arguments (and @flags besides a stdout pipe); their loopback base URL,
+ * "http://127.0.0.1:PORT", goes to @out_url. */
+GSubprocess *sb_ui_test_start_fake            (const char        *path,
+                                               GSubprocessFlags   flags,
+                                               char             **out_url,
+                                               ...) G_GNUC_NULL_TERMINATED;
+
+/* Points the app's Replicate client at the fake at @url, with a test
+ * token and short back-offs. */
+void        sb_ui_test_use_fake_replicate     (const char        *url);
+
+/* GETs @url (with the test token if @with_token), asserts a 200 answer and returns its JSON. */
+JsonNode   *sb_ui_test_fetch_json             (const char        *url,
+                                               gboolean           with_token);
+
+/* How many @method requests to a path ending in @path_suffix the fake at @url has logged. */
+guint       sb_ui_test_count_fake_requests    (const char        *url,
+                                               const char        *method,
+                                               const char        *path_suffix);
 
 G_END_DECLS
