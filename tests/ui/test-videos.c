@@ -750,6 +750,8 @@ test_videos_play (void)
   /* Left goes back 5 s (to the start), Right forward 5 s (to the end). */
   gtk_widget_activate_action (GTK_WIDGET (player), "player.seek-backward", NULL);
   sb_ui_test_wait_for (at_start, player, "the seek back to the start");
+  /* Still paused, so only the seek can bring it to the end. */
+  g_assert_true (paused (player));
   gtk_widget_activate_action (GTK_WIDGET (player), "player.seek-forward", NULL);
   sb_ui_test_wait_for (near_end, player, "the seek forward to the end");
 
