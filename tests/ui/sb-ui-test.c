@@ -6,6 +6,7 @@
  */
 
 #include <stdlib.h>
+#include <libsoup/soup.h>
 
 #include "sb-ui-test.h"
 #include "sb-application.h"
@@ -74,6 +75,47 @@ sb_ui_test_iterate (guint rounds)
         ;
       g_usleep (2000);
     }
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                guint         *paints)
+{
+  (*paints)++;
+}
+
+static gboolean
+painted (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+void
+sb_ui_test_wait_for_paint (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  guint paints = 0;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &paints);
+  gtk_widget_queue_draw (widget);
+  sb_ui_test_wait_for (painted, &paints, "a painted frame");
+  g_signal_handler_disconnect (clock, id);
+}
+
+void
+sb_ui_test_store_result_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+gboolean
+sb_ui_test_result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
 }
 
 gboolean
@@ -196,6 +238,31 @@ sb_ui_test_find_action_button (GtkWidget  *widget,
   return NULL;
 }
 
+void
+sb_ui_test_describe_menu (GMenuModel *model,
+                          GString    *out)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autofree char *label = NULL;
+      g_autofree char *action = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      if (section != NULL)
+        {
+          sb_ui_test_describe_menu (section, out);
+          continue;
+        }
+
+      g_assert_true (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+      g_assert_true (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+      target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_INT64);
+      g_assert_nonnull (target);
+      g_string_append_printf (out, "%s %s(%" G_GINT64_FORMAT ")\n", label, action, g_variant_get_int64 (target));
+    }
+}
+
 char *
 sb_ui_test_make_home (const char *tmpl)
 {
@@ -242,4 +309,97 @@ sb_ui_test_fake_providers_path (int   argc,
     }
 
   return argv[1];
+}
+
+GSubprocess *
+sb_ui_test_start_fake (const char        *path,
+                       GSubprocessFlags   flags,
+                       char             **out_url,
+                       ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *fake;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) path);
+  va_start (ap, out_url);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  fake = g_subprocess_newv ((const char * const *) args->pdata,
+                            flags | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  *out_url = g_strdup (line + strlen ("listening on "));
+
+  return fake;
+}
+
+void
+sb_ui_test_use_fake_replicate (const char *url)
+{
+  g_autofree char *api_url = g_strconcat (url, "/v1", NULL);
+
+  g_setenv ("STORYBOARD_REPLICATE_BASE_URL", api_url, TRUE);
+  g_setenv ("REPLICATE_API_TOKEN", "test-token", TRUE);
+  g_setenv ("STORYBOARD_BACKOFF_SCALE", "0.05", TRUE);
+}
+
+JsonNode *
+sb_ui_test_fetch_json (const char *url,
+                       gboolean    with_token)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (with_token)
+    soup_message_headers_append (soup_message_get_request_headers (message),
+                                 "Authorization", "Bearer test-token");
+  body = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                             g_bytes_get_size (body), &error));
+  g_assert_no_error (error);
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+guint
+sb_ui_test_count_fake_requests (const char *url,
+                                const char *method,
+                                const char *path_suffix)
+{
+  g_autofree char *log_url = g_strconcat (url, "/_fake/requests", NULL);
+  g_autoptr(JsonNode) root = sb_ui_test_fetch_json (log_url, FALSE);
+  JsonArray *entries;
+  guint count = 0;
+
+  /* The log is an array, one object per request (see the fake's README). */
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  entries = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      const char *entry_method = json_object_get_string_member_with_default (entry, "method", "");
+      const char *path = json_object_get_string_member_with_default (entry, "path", "");
+
+      if (g_str_equal (entry_method, method) && g_str_has_suffix (path, path_suffix))
+        count++;
+    }
+
+  return count;
 }

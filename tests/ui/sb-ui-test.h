@@ -8,6 +8,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
 
 #include "sb-scene.h"
 
@@ -51,6 +52,17 @@ void        sb_ui_test_wait_for               (SbUiTestCondition  condition,
 /* Dispatches whatever is pending, @rounds times with a 2 ms pause after each. */
 void        sb_ui_test_iterate                (guint              rounds);
 
+/* Waits for a real frame of @widget's frame clock to be painted after now. */
+void        sb_ui_test_wait_for_paint         (GtkWidget         *widget);
+
+/* A GAsyncReadyCallback that stores a reference to its result in the GAsyncResult * at @user_data. */
+void        sb_ui_test_store_result_cb        (GObject           *object,
+                                               GAsyncResult      *result,
+                                               gpointer           user_data);
+
+/* An SbUiTestCondition: the GAsyncResult * at @data was set by sb_ui_test_store_result_cb(). */
+gboolean    sb_ui_test_result_ready           (gpointer           data);
+
 /* An SbUiTestCondition: the SbUiTestWait at @data is done. */
 gboolean    sb_ui_test_wait_done              (gpointer           data);
 
@@ -88,6 +100,11 @@ GtkWidget  *sb_ui_test_find_button_with_label (GtkWidget         *widget,
 GtkWidget  *sb_ui_test_find_action_button     (GtkWidget         *widget,
                                                const char        *action_name);
 
+/* Appends @model's items as "label action(target)" lines to @out, sections
+ * flattened; every item must have a label, an action and an int64 target. */
+void        sb_ui_test_describe_menu          (GMenuModel        *model,
+                                               GString           *out);
+
 /* Makes a temporary home from @tmpl and points XDG_DATA_HOME, XDG_CACHE_HOME and XDG_CONFIG_HOME into it. */
 char       *sb_ui_test_make_home              (const char        *tmpl);
 
@@ -100,5 +117,26 @@ void        sb_ui_test_remove_home            (const char        *home);
 /* The fake providers' program from the command line, or NULL after printing the usage. */
 char       *sb_ui_test_fake_providers_path    (int                argc,
                                                char              *argv[]);
+
+/* Starts the fake providers at @path with the NULL-terminated extra
+ * arguments (and @flags besides a stdout pipe); their loopback base URL,
+ * "http://127.0.0.1:PORT", goes to @out_url. */
+GSubprocess *sb_ui_test_start_fake            (const char        *path,
+                                               GSubprocessFlags   flags,
+                                               char             **out_url,
+                                               ...) G_GNUC_NULL_TERMINATED;
+
+/* Points the app's Replicate client at the fake at @url, with a test
+ * token and short back-offs. */
+void        sb_ui_test_use_fake_replicate     (const char        *url);
+
+/* GETs @url (with the test token if @with_token), asserts a 200 answer and returns its JSON. */
+JsonNode   *sb_ui_test_fetch_json             (const char        *url,
+                                               gboolean           with_token);
+
+/* How many @method requests to a path ending in @path_suffix the fake at @url has logged. */
+guint       sb_ui_test_count_fake_requests    (const char        *url,
+                                               const char        *method,
+                                               const char        *path_suffix);
 
 G_END_DECLS

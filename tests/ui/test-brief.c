@@ -50,29 +50,19 @@ describe_page (void)
 static GSubprocess *
 start_fake (const char *fault)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *openai = NULL;
   g_autofree char *openrouter = NULL;
   GSubprocess *fake;
 
   /* The fake echoes the whole request into its answer, so a refine's
    * answer is long: stream it with short pauses. */
+  g_clear_pointer (&fake_url, g_free);
   if (fault != NULL)
-    fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, fake_path,
-                             "--sse-delay-ms", "0.2", "--fault", fault, NULL);
+    fake = sb_ui_test_start_fake (fake_path, G_SUBPROCESS_FLAGS_NONE, &fake_url,
+                                  "--sse-delay-ms", "0.2", "--fault", fault, NULL);
   else
-    fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, fake_path,
-                             "--sse-delay-ms", "0.2", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  g_free (fake_url);
-  fake_url = g_strdup (line + strlen ("listening on "));
+    fake = sb_ui_test_start_fake (fake_path, G_SUBPROCESS_FLAGS_NONE, &fake_url,
+                                  "--sse-delay-ms", "0.2", NULL);
 
   /* Every provider points at the fake: nothing leaves this machine. */
   openai = g_strconcat (fake_url, "/v1", NULL);

@@ -123,34 +123,6 @@ model_has_count (gpointer data)
   return g_list_model_get_n_items (wait->model) == wait->expected;
 }
 
-static void
-on_after_paint (GdkFrameClock *clock,
-                guint         *paints)
-{
-  (*paints)++;
-}
-
-static gboolean
-painted (gpointer data)
-{
-  return *(guint *) data > 0;
-}
-
-/* Waits for a real frame to be painted after now. */
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  guint paints = 0;
-  gulong id;
-
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &paints);
-  gtk_widget_queue_draw (widget);
-  sb_ui_test_wait_for (painted, &paints, "a painted frame");
-  g_signal_handler_disconnect (clock, id);
-}
-
 typedef struct
 {
   GtkWidget  *root;
@@ -293,32 +265,6 @@ find_favourites_button (GtkWidget *page)
   return GTK_TOGGLE_BUTTON (button);
 }
 
-/* The menu's items as "label action(target)" lines, sections flattened. */
-static void
-describe_menu (GMenuModel *model,
-               GString    *out)
-{
-  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
-    {
-      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
-      g_autofree char *label = NULL;
-      g_autofree char *action = NULL;
-      g_autoptr(GVariant) target = NULL;
-
-      if (section != NULL)
-        {
-          describe_menu (section, out);
-          continue;
-        }
-
-      g_assert_true (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
-      g_assert_true (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
-      target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_INT64);
-      g_assert_nonnull (target);
-      g_string_append_printf (out, "%s %s(%" G_GINT64_FORMAT ")\n", label, action, g_variant_get_int64 (target));
-    }
-}
-
 /* Pops up the menu of the tile showing @id and describes it. */
 static char *
 describe_tile_menu (SbGalleryPage *page,
@@ -343,7 +289,7 @@ describe_tile_menu (SbGalleryPage *page,
   popover = sb_ui_test_find_descendant (GTK_WIDGET (tile), GTK_TYPE_POPOVER_MENU);
   g_assert_nonnull (popover);
   g_assert_true (gtk_widget_get_visible (popover));
-  describe_menu (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover)), out);
+  sb_ui_test_describe_menu (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover)), out);
   gtk_popover_popdown (GTK_POPOVER (popover));
 
   return g_string_free (out, FALSE);
@@ -407,7 +353,7 @@ test_gallery_import_delete_undo (void)
   state_args[0] = page;
   state_args[1] = "empty";
   sb_ui_test_wait_for (gallery_in_state, state_args, "the empty gallery");
-  wait_for_paint (GTK_WIDGET (window));
+  sb_ui_test_wait_for_paint (GTK_WIDGET (window));
 
   /* Three good images and two bad ones: the bad ones are named with the
    * reason, and the rest of the import goes on. */
@@ -435,7 +381,7 @@ test_gallery_import_delete_undo (void)
   tiles.page = page;
   tiles.expected = 3;
   sb_ui_test_wait_for (tiles_drawn, &tiles, "three drawn tiles");
-  wait_for_paint (GTK_WIDGET (window));
+  sb_ui_test_wait_for_paint (GTK_WIDGET (window));
 
   /* Delete the newest: it leaves the grid, and a toast offers Undo. */
   first = g_list_model_get_item (model, 0);
@@ -566,12 +512,7 @@ test_gallery_import_delete_undo (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   /* Let pending thumbnail and library callbacks drop their references. */
-  for (guint i = 0; i < 100; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
+  sb_ui_test_iterate (100);
   g_assert_finalize_object (window);
 
   g_application_quit (G_APPLICATION (app));

@@ -256,10 +256,8 @@ static void
 test_generate_all (void)
 {
   g_autoptr(GSubprocess) fake = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *api_url = NULL;
+  g_autofree char *url = NULL;
   g_autoptr(SbApplication) app = NULL;
   g_autoptr(SbBrief) brief = sb_brief_new ();
   g_autoptr(SbBriefRevision) revision = sb_brief_revision_new ();
@@ -275,17 +273,9 @@ test_generate_all (void)
   gint64 scene_ids[N_SCENES];
   SbUiTestWait wait = { 0 };
 
-  fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                           fake_path, "--prediction-seconds", "1", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  api_url = g_strconcat (line + strlen ("listening on "), "/v1", NULL);
-  g_setenv ("STORYBOARD_REPLICATE_BASE_URL", api_url, TRUE);
-  g_setenv ("REPLICATE_API_TOKEN", "test-token", TRUE);
-  g_setenv ("STORYBOARD_BACKOFF_SCALE", "0.05", TRUE);
+  fake = sb_ui_test_start_fake (fake_path, G_SUBPROCESS_FLAGS_NONE, &url,
+                                "--prediction-seconds", "1", NULL);
+  sb_ui_test_use_fake_replicate (url);
 
   app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));

@@ -127,63 +127,12 @@ thumbnail_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   wait->done = TRUE;
 }
 
-static JsonNode *
-fetch_json (const char *url,
-            gboolean    with_token)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  if (with_token)
-    soup_message_headers_append (soup_message_get_request_headers (message),
-                                 "Authorization", "Bearer test-token");
-  body = soup_session_send_and_read (session, message, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                             g_bytes_get_size (body), &error));
-  g_assert_no_error (error);
-
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static void
-count_requests (const char *url,
-                guint      *out_creates,
-                guint      *out_uploads)
-{
-  g_autofree char *log_url = g_strconcat (url, "/_fake/requests", NULL);
-  g_autoptr(JsonNode) root = fetch_json (log_url, FALSE);
-  JsonArray *entries = JSON_NODE_HOLDS_ARRAY (root)
-                       ? json_node_get_array (root)
-                       : json_object_get_array_member (json_node_get_object (root), "requests");
-
-  *out_creates = 0;
-  *out_uploads = 0;
-  for (guint i = 0; i < json_array_get_length (entries); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (entries, i);
-      const char *method = json_object_get_string_member_with_default (entry, "method", "");
-      const char *path = json_object_get_string_member_with_default (entry, "path", "");
-
-      if (g_str_equal (method, "POST") && g_str_has_suffix (path, "/predictions"))
-        (*out_creates)++;
-      if (g_str_equal (method, "POST") && g_str_has_suffix (path, "/files"))
-        (*out_uploads)++;
-    }
-}
-
 static void
 test_make_video_from_image (void)
 {
   g_autoptr(GSubprocess) fake = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *api_url = NULL;
+  g_autofree char *url = NULL;
   g_autofree char *prediction_url = NULL;
   g_autoptr(SbApplication) app = NULL;
   g_autoptr(SbMediaItem) image = NULL;
@@ -191,35 +140,23 @@ test_make_video_from_image (void)
   g_autoptr(GBytes) poster = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(JsonNode) prediction = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
   SbGenerationJob *job;
   SbParamForm *form;
   GtkWindow *viewer;
   SbMakeVideoDialog *dialog;
   GtkWidget *button;
   JsonObject *input;
-  const char *url;
   const char *image_uri;
   const char *image_input;
   SbWindow *window;
   SbGalleryPage *page;
   SbLibrary *library;
   gint64 image_id;
-  guint creates, uploads;
   SbUiTestWait wait = { 0 };
 
-  fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                           fake_path, "--prediction-seconds", "1", "--video-seconds", "1", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  url = line + strlen ("listening on ");
-  api_url = g_strconcat (url, "/v1", NULL);
-  g_setenv ("STORYBOARD_REPLICATE_BASE_URL", api_url, TRUE);
-  g_setenv ("REPLICATE_API_TOKEN", "test-token", TRUE);
-  g_setenv ("STORYBOARD_BACKOFF_SCALE", "0.05", TRUE);
+  fake = sb_ui_test_start_fake (fake_path, G_SUBPROCESS_FLAGS_NONE, &url,
+                                "--prediction-seconds", "1", "--video-seconds", "1", NULL);
+  sb_ui_test_use_fake_replicate (url);
 
   sb_ui_test_claim_notifications ();
 
@@ -315,12 +252,11 @@ test_make_video_from_image (void)
   g_assert_cmpmem (g_bytes_get_data (poster, NULL), 4, "\x89PNG", 4);
 
   /* Exactly one prediction, with the image inline as a data URI. */
-  count_requests (url, &creates, &uploads);
-  g_assert_cmpuint (creates, ==, 1);
-  g_assert_cmpuint (uploads, ==, 0);
+  g_assert_cmpuint (sb_ui_test_count_fake_requests (url, "POST", "/predictions"), ==, 1);
+  g_assert_cmpuint (sb_ui_test_count_fake_requests (url, "POST", "/files"), ==, 0);
   g_assert_nonnull (sb_generation_job_get_prediction_id (job));
-  prediction_url = g_strdup_printf ("%s/predictions/%s", api_url, sb_generation_job_get_prediction_id (job));
-  prediction = fetch_json (prediction_url, TRUE);
+  prediction_url = g_strdup_printf ("%s/v1/predictions/%s", url, sb_generation_job_get_prediction_id (job));
+  prediction = sb_ui_test_fetch_json (prediction_url, TRUE);
   input = json_object_get_object_member (json_node_get_object (prediction), "input");
   g_assert_nonnull (input);
   image_uri = json_object_get_string_member_with_default (input, image_input, "");
@@ -351,8 +287,7 @@ test_make_video_from_image (void)
     g_assert_cmpint (sb_generation_job_get_source_media_id (sb_make_video_dialog_get_job (dialog)), ==, image_id);
     g_assert_null (sb_make_video_dialog_get_message (dialog));
   }
-  count_requests (url, &creates, &uploads);
-  g_assert_cmpuint (creates, ==, 3);
+  g_assert_cmpuint (sb_ui_test_count_fake_requests (url, "POST", "/predictions"), ==, 3);
 
   /* Open Videos: the main window shows the Videos page. */
   button = sb_ui_test_find_action_button (GTK_WIDGET (dialog), "make-video.open-videos");

@@ -25,54 +25,6 @@ static char *fake_path;
 static char *fake_url;
 
 static void
-on_after_paint (GdkFrameClock *clock,
-                guint         *paints)
-{
-  (*paints)++;
-}
-
-static gboolean
-painted (gpointer data)
-{
-  return *(guint *) data > 0;
-}
-
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  guint paints = 0;
-  gulong id;
-
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &paints);
-  gtk_widget_queue_draw (widget);
-  sb_ui_test_wait_for (painted, &paints, "a painted frame");
-  g_signal_handler_disconnect (clock, id);
-}
-
-static GSubprocess *
-start_fake (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  GSubprocess *fake;
-
-  fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, fake_path, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  g_free (fake_url);
-  fake_url = g_strdup (line + strlen ("listening on "));
-
-  return fake;
-}
-
-static void
 stop_fake (GSubprocess *fake)
 {
   g_autoptr(GError) error = NULL;
@@ -243,7 +195,7 @@ destroy_window (GtkWindow *window,
 static void
 test_model_picker_online_then_offline (void)
 {
-  g_autoptr(GSubprocess) fake = start_fake ();
+  g_autoptr(GSubprocess) fake = sb_ui_test_start_fake (fake_path, G_SUBPROCESS_FLAGS_NONE, &fake_url, NULL);
   g_autofree char *replicate_url = g_strconcat (fake_url, "/v1", NULL);
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(GFile) cover = NULL;
@@ -301,7 +253,7 @@ test_model_picker_online_then_offline (void)
   cover = cover_file (cover_url);
   g_assert_true (g_file_query_exists (cover, NULL));
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (sb_model_item_get_cover (item)), <=, 96);
-  wait_for_paint (GTK_WIDGET (window));
+  sb_ui_test_wait_for_paint (GTK_WIDGET (window));
 
   /* The collection is cached in the library. */
   for (guint i = 0; i < 1000 && json == NULL; i++)
@@ -370,7 +322,7 @@ test_model_picker_online_then_offline (void)
   item = selected_item (SB_MODEL_PICKER (picker));
   g_assert_cmpstr (sb_model_item_get_model (item)->cover_image_url, ==, cover_url);
   sb_ui_test_wait_for (item_has_cover, item, "the cover from the disk cache");
-  wait_for_paint (GTK_WIDGET (window));
+  sb_ui_test_wait_for_paint (GTK_WIDGET (window));
 
   /* A collection never fetched has nothing to show, and says why. */
   {

@@ -19,34 +19,6 @@
 #include "sb-param-form.h"
 #include "sb-replicate-client.h"
 
-static void
-on_after_paint (GdkFrameClock *clock,
-                guint         *paints)
-{
-  (*paints)++;
-}
-
-static gboolean
-painted (gpointer data)
-{
-  return *(guint *) data > 0;
-}
-
-/* Waits for a real frame to be painted after now. */
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  guint paints = 0;
-  gulong id;
-
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &paints);
-  gtk_widget_queue_draw (widget);
-  sb_ui_test_wait_for (painted, &paints, "a painted frame");
-  g_signal_handler_disconnect (clock, id);
-}
-
 static SbReplicateCollection *
 load_collection (void)
 {
@@ -130,7 +102,7 @@ show_form (GtkWindow *window,
   gtk_widget_set_margin_bottom (form, 12);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
   gtk_window_set_child (window, scrolled);
-  wait_for_paint (GTK_WIDGET (window));
+  sb_ui_test_wait_for_paint (GTK_WIDGET (window));
 }
 
 static void
@@ -403,7 +375,7 @@ test_param_form_invalid (void)
   g_assert_cmpstr (sb_param_form_get_error (form, "num_inference_steps"), ==, message);
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, message);
-  wait_for_paint (GTK_WIDGET (window));
+  sb_ui_test_wait_for_paint (GTK_WIDGET (window));
 
   /* Fixing the value clears the mark and the description comes back. */
   g_clear_pointer (&errors, g_hash_table_unref);
@@ -482,7 +454,7 @@ test_param_form_show_errors (void)
   g_assert_null (sb_param_form_get_error (form, "num_outputs"));
   g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (form)), ==,
                    "Input is not valid for this version");
-  wait_for_paint (GTK_WIDGET (window));
+  sb_ui_test_wait_for_paint (GTK_WIDGET (window));
 
   sb_param_form_show_errors (form, NULL);
   g_assert_false (gtk_widget_has_css_class (row, "error"));
@@ -540,7 +512,7 @@ test_param_form_files (void)
   files = sb_param_form_get_file_inputs (form);
   g_assert_cmpuint (g_hash_table_size (files), ==, 1);
   g_assert_true (g_file_equal (g_hash_table_lookup (files, "image"), image));
-  wait_for_paint (GTK_WIDGET (window));
+  sb_ui_test_wait_for_paint (GTK_WIDGET (window));
 
   destroy_window (window);
 }

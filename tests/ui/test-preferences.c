@@ -20,26 +20,6 @@
 static char *fake_path;
 static char *fake_url;
 
-static GSubprocess *
-start_fake (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  GSubprocess *fake;
-
-  fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, fake_path, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  fake_url = g_strdup (line + strlen ("listening on "));
-
-  return fake;
-}
-
 static gboolean
 test_finished (gpointer data)
 {
@@ -96,7 +76,7 @@ subtitle_set (gpointer data)
 static void
 test_preferences_connection (void)
 {
-  g_autoptr(GSubprocess) fake = start_fake ();
+  g_autoptr(GSubprocess) fake = sb_ui_test_start_fake (fake_path, G_SUBPROCESS_FLAGS_NONE, &fake_url, NULL);
   g_autoptr(GSettings) settings = NULL;
   g_autofree char *replicate_url = g_strconcat (fake_url, "/v1", NULL);
   g_autofree char *openai_url = g_strconcat (fake_url, "/v1", NULL);
@@ -146,12 +126,7 @@ test_preferences_connection (void)
   g_assert_cmpuint (g_settings_get_uint (settings, "max-concurrent-predictions"), ==, 6);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  for (guint i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
+  sb_ui_test_iterate (50);
   g_assert_finalize_object (window);
 
   g_subprocess_force_exit (fake);

@@ -50,49 +50,12 @@ job_added_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   wait->done = TRUE;
 }
 
-static guint
-count_creates (const char *url)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *log_url = g_strconcat (url, "/_fake/requests", NULL);
-  g_autoptr(SoupMessage) message = soup_message_new ("GET", log_url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  JsonNode *root;
-  JsonArray *entries;
-  guint creates = 0;
-
-  body = soup_session_send_and_read (session, message, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                             g_bytes_get_size (body), &error));
-  root = json_parser_get_root (parser);
-  entries = JSON_NODE_HOLDS_ARRAY (root)
-            ? json_node_get_array (root)
-            : json_object_get_array_member (json_node_get_object (root), "requests");
-
-  for (guint i = 0; i < json_array_get_length (entries); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (entries, i);
-      const char *method = json_object_get_string_member_with_default (entry, "method", "");
-      const char *path = json_object_get_string_member_with_default (entry, "path", "");
-
-      if (g_str_equal (method, "POST") && g_str_has_suffix (path, "/predictions"))
-        creates++;
-    }
-
-  return creates;
-}
-
 static void
 test_resume_at_start (void)
 {
   g_autoptr(GSubprocess) fake = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *api_url = NULL;
+  g_autofree char *url = NULL;
   g_autoptr(SbReplicateClient) client = NULL;
   g_autoptr(SbPrediction) prediction = NULL;
   g_autoptr(SbLibrary) library = NULL;
@@ -101,25 +64,15 @@ test_resume_at_start (void)
   g_autoptr(GFile) file = NULL;
   g_autoptr(SbApplication) app = NULL;
   g_autoptr(SbMediaItem) item = NULL;
-  const char *url;
   SbWindow *window;
   SbGalleryPage *page;
   SbUiTestWait wait = { 0 };
 
   /* Predictions take a few seconds at the fake, so the first "run" can stop
    * while one is still running. */
-  fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                           fake_path, "--prediction-seconds", "2", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  url = line + strlen ("listening on ");
-  api_url = g_strconcat (url, "/v1", NULL);
-  g_setenv ("STORYBOARD_REPLICATE_BASE_URL", api_url, TRUE);
-  g_setenv ("REPLICATE_API_TOKEN", "test-token", TRUE);
-  g_setenv ("STORYBOARD_BACKOFF_SCALE", "0.05", TRUE);
+  fake = sb_ui_test_start_fake (fake_path, G_SUBPROCESS_FLAGS_NONE, &url,
+                                "--prediction-seconds", "2", NULL);
+  sb_ui_test_use_fake_replicate (url);
 
   /* The run that "died": a prediction was created and its job stored as
    * running, then the process went away. */
@@ -155,7 +108,7 @@ test_resume_at_start (void)
   g_assert_no_error (wait.error);
   sb_library_close (library);
   g_clear_object (&library);
-  g_assert_cmpuint (count_creates (url), ==, 1);
+  g_assert_cmpuint (sb_ui_test_count_fake_requests (url, "POST", "/predictions"), ==, 1);
 
   /* The next start: the app finds the job, polls the prediction by id and
    * stores its image. */
@@ -176,7 +129,7 @@ test_resume_at_start (void)
   g_assert_cmpint (sb_media_item_get_origin (item), ==, SB_MEDIA_ORIGIN_GENERATED);
 
   /* Picked up, not made again. */
-  g_assert_cmpuint (count_creates (url), ==, 1);
+  g_assert_cmpuint (sb_ui_test_count_fake_requests (url, "POST", "/predictions"), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_quit (G_APPLICATION (app));

@@ -1114,24 +1114,6 @@ test_restore_after_restart (void)
   g_test_trap_assert_passed ();
 }
 
-static void
-start_fake (void)
-{
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-
-  fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
-                           fake_path, "--prediction-seconds", "1", "--video-seconds", "1",
-                           "--exit-on-stdin-eof", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  fake_url = g_strconcat (line + strlen ("listening on "), "/v1", NULL);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1166,10 +1148,10 @@ main (int   argc,
   fake_path = sb_ui_test_fake_providers_path (argc, argv);
   if (fake_path == NULL)
     return 1;
-  start_fake ();
-  g_setenv ("STORYBOARD_REPLICATE_BASE_URL", fake_url, TRUE);
-  g_setenv ("REPLICATE_API_TOKEN", "test-token", TRUE);
-  g_setenv ("STORYBOARD_BACKOFF_SCALE", "0.05", TRUE);
+  fake = sb_ui_test_start_fake (fake_path, G_SUBPROCESS_FLAGS_STDIN_PIPE, &fake_url,
+                                "--prediction-seconds", "1", "--video-seconds", "1",
+                                "--exit-on-stdin-eof", NULL);
+  sb_ui_test_use_fake_replicate (fake_url);
 
   status = g_test_run ();
 

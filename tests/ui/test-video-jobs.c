@@ -35,20 +35,6 @@
 
 static char *fake_path;
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
 /* ---- the app ------------------------------------------------------------ */
 
 typedef struct
@@ -333,8 +319,8 @@ create_brief (SbLibrary  *library,
   sb_brief_revision_set_title (revision, title);
   sb_scene_set_title (scene, "Opening");
   g_list_store_append (sb_brief_revision_get_scenes (revision), scene);
-  sb_library_create_brief_async (library, brief, revision, NULL, store_result_cb, &result);
-  sb_ui_test_wait_for (result_ready, &result, "the brief to be stored");
+  sb_library_create_brief_async (library, brief, revision, NULL, sb_ui_test_store_result_cb, &result);
+  sb_ui_test_wait_for (sb_ui_test_result_ready, &result, "the brief to be stored");
   g_assert_true (sb_library_create_brief_finish (library, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (sb_brief_get_id (brief), >, 0);
@@ -346,12 +332,10 @@ static void
 test_video_jobs (void)
 {
   g_autoptr(GSubprocess) fake = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(SbMediaItem) image = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *api_url = NULL;
+  g_autofree char *url = NULL;
   g_autofree char *fox_batch = NULL;
   g_autofree char *plain_batch = NULL;
   g_autofree char *slow_batch = NULL;
@@ -360,24 +344,14 @@ test_video_jobs (void)
   SbVideoJobWindow *job_window;
   SbVideoJobTile *tile;
   SbGenerationJob *job;
-  const char *url;
   gint64 image_id, brief_id, fox_id, cat_id, dog_id;
   JobWait wait;
   VideosWait videos;
   App app = { 0 };
 
-  fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                           fake_path, "--prediction-seconds", "1", "--video-seconds", "1", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  url = line + strlen ("listening on ");
-  api_url = g_strconcat (url, "/v1", NULL);
-  g_setenv ("STORYBOARD_REPLICATE_BASE_URL", api_url, TRUE);
-  g_setenv ("REPLICATE_API_TOKEN", "test-token", TRUE);
-  g_setenv ("STORYBOARD_BACKOFF_SCALE", "0.05", TRUE);
+  fake = sb_ui_test_start_fake (fake_path, G_SUBPROCESS_FLAGS_NONE, &url,
+                                "--prediction-seconds", "1", "--video-seconds", "1", NULL);
+  sb_ui_test_use_fake_replicate (url);
 
   app_start (&app);
 

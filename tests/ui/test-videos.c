@@ -17,8 +17,8 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <stdlib.h>
 
+#include "sb-ui-test.h"
 #include "sb-application.h"
 #include "sb-brief-revision.h"
 #include "sb-brief.h"
@@ -32,26 +32,6 @@
 #include "sb-videos-page.h"
 #include "sb-window.h"
 
-typedef gboolean (*Condition) (gpointer data);
-
-/* Iterates the main context until @condition holds; fails the test after
- * a minute. */
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static void
 iterate_for (guint ms)
 {
@@ -62,74 +42,6 @@ iterate_for (guint ms)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static gboolean
-library_ready (gpointer data)
-{
-  return sb_application_get_library (data) != NULL ||
-         sb_application_get_library_error (data) != NULL;
-}
-
-static void
-on_after_paint (GdkFrameClock *clock,
-                guint         *paints)
-{
-  (*paints)++;
-}
-
-static gboolean
-painted (gpointer data)
-{
-  return *(guint *) data > 0;
-}
-
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  guint paints = 0;
-  gulong id;
-
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &paints);
-  gtk_widget_queue_draw (widget);
-  wait_for (painted, &paints, "a painted frame");
-  g_signal_handler_disconnect (clock, id);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static void
@@ -265,8 +177,8 @@ add_video (SbLibrary  *library,
   sb_media_item_set_filename (item, name);
   sb_media_item_set_links (item, brief_id, revision_id, scene_id);
 
-  sb_library_add_media_async (library, item, bytes, poster, NULL, store_result_cb, &result);
-  wait_for (result_ready, &result, "the video to be stored");
+  sb_library_add_media_async (library, item, bytes, poster, NULL, sb_ui_test_store_result_cb, &result);
+  sb_ui_test_wait_for (sb_ui_test_result_ready, &result, "the video to be stored");
   added = sb_library_add_media_finish (library, result, NULL, &error);
   g_assert_no_error (error);
 
@@ -306,8 +218,8 @@ play_storyboard (SbLibrary    *library,
   sb_scene_set_title (second, "Ending");
   g_list_store_append (sb_brief_revision_get_scenes (revision), first);
   g_list_store_append (sb_brief_revision_get_scenes (revision), second);
-  sb_library_create_brief_async (library, brief, revision, NULL, store_result_cb, &result);
-  wait_for (result_ready, &result, "the brief to be stored");
+  sb_library_create_brief_async (library, brief, revision, NULL, sb_ui_test_store_result_cb, &result);
+  sb_ui_test_wait_for (sb_ui_test_result_ready, &result, "the brief to be stored");
   g_assert_true (sb_library_create_brief_finish (library, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (sb_scene_get_id (first), >, 0);
@@ -318,29 +230,24 @@ play_storyboard (SbLibrary    *library,
                            sb_brief_revision_get_id (revision), sb_scene_get_id (first));
 
   gtk_widget_activate_action (GTK_WIDGET (page), "videos.play-storyboard", "x", sb_brief_get_id (brief));
-  wait_for (page_has_player, page, "the storyboard player");
+  sb_ui_test_wait_for (page_has_player, page, "the storyboard player");
   player = SB_VIDEO_PLAYER (sb_videos_page_get_player (page));
   g_object_ref (player);
 
   args[0] = player;
   args[1] = first_video;
-  wait_for (plays_media, args, "the first scene's video");
+  sb_ui_test_wait_for (plays_media, args, "the first scene's video");
   g_assert_cmpuint (sb_video_player_get_position (player), ==, 0);
 
   /* To its end: the next scene follows by itself. */
   gtk_widget_activate_action (GTK_WIDGET (player), "player.seek-forward", NULL);
   args[1] = second_video;
-  wait_for (plays_media, args, "the second scene's video");
+  sb_ui_test_wait_for (plays_media, args, "the second scene's video");
   g_assert_cmpuint (sb_video_player_get_position (player), ==, 1);
 
   gtk_widget_activate_action (GTK_WIDGET (player), "player.leave", NULL);
-  wait_for (hidden, player, "the storyboard player to close");
-  for (guint i = 0; i < 100; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
+  sb_ui_test_wait_for (hidden, player, "the storyboard player to close");
+  sb_ui_test_iterate (100);
   g_assert_finalize_object (player);
 
   return sb_brief_get_id (brief);
@@ -475,8 +382,8 @@ brief_filters (SbLibrary    *library,
   Shown shown = { page, 0, 0, NULL };
   gpointer state_args[2] = { page, NULL };
 
-  sb_library_list_briefs_async (library, NULL, NULL, store_result_cb, &result);
-  wait_for (result_ready, &result, "the briefs");
+  sb_library_list_briefs_async (library, NULL, NULL, sb_ui_test_store_result_cb, &result);
+  sb_ui_test_wait_for (sb_ui_test_result_ready, &result, "the briefs");
   briefs = sb_library_list_briefs_finish (library, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (briefs), ==, 1);
@@ -490,7 +397,7 @@ brief_filters (SbLibrary    *library,
 
   /* All three, two of them captioned with the brief's title. */
   shown = (Shown) { page, 3, 2, title };
-  wait_for (page_shows, &shown, "three videos, two captioned");
+  sb_ui_test_wait_for (page_shows, &shown, "three videos, two captioned");
   g_assert_cmpuint (g_list_model_get_n_items (sb_videos_page_get_jobs (page)), ==, 0);
 
   /* The caption shows only that brief's videos, with a chip back. */
@@ -499,7 +406,7 @@ brief_filters (SbLibrary    *library,
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpint (sb_videos_page_get_brief_filter (page), ==, brief_id);
   shown = (Shown) { page, 2, 2, title };
-  wait_for (page_shows, &shown, "the brief's two videos");
+  sb_ui_test_wait_for (page_shows, &shown, "the brief's two videos");
   model = sb_videos_page_get_model (page);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -511,7 +418,7 @@ brief_filters (SbLibrary    *library,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.clear-brief-filter", NULL));
   g_assert_cmpint (sb_videos_page_get_brief_filter (page), ==, 0);
   shown = (Shown) { page, 3, 2, title };
-  wait_for (page_shows, &shown, "all three videos again");
+  sb_ui_test_wait_for (page_shows, &shown, "all three videos again");
   model = sb_videos_page_get_model (page);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -531,83 +438,52 @@ brief_filters (SbLibrary    *library,
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "videos");
   g_assert_cmpint (sb_videos_page_get_brief_filter (page), ==, brief_id);
   shown = (Shown) { page, 2, 2, title };
-  wait_for (page_shows, &shown, "the brief's two videos from win.show-brief-videos");
+  sb_ui_test_wait_for (page_shows, &shown, "the brief's two videos from win.show-brief-videos");
 
   /* Favourites only: none of the brief's videos is one. */
   favourites = find_widget_by_type_and_label (GTK_WIDGET (page), GTK_TYPE_TOGGLE_BUTTON, "Favourites only");
   g_assert_nonnull (favourites);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (favourites), TRUE);
   state_args[1] = "no-results";
-  wait_for (page_state_is, state_args, "no favourite of the brief");
+  sb_ui_test_wait_for (page_state_is, state_args, "no favourite of the brief");
 
   /* The loose video made a favourite: it is the only one shown once the
    * brief filter is cleared. */
   g_clear_object (&result);
-  sb_library_set_favourite_async (library, loose_id, TRUE, NULL, store_result_cb, &result);
-  wait_for (result_ready, &result, "the favourite to be stored");
+  sb_library_set_favourite_async (library, loose_id, TRUE, NULL, sb_ui_test_store_result_cb, &result);
+  sb_ui_test_wait_for (sb_ui_test_result_ready, &result, "the favourite to be stored");
   g_assert_true (sb_library_set_favourite_finish (library, result, &error));
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.clear-brief-filter", NULL));
   shown = (Shown) { page, 1, 0, title };
-  wait_for (page_shows, &shown, "the favourite video");
+  sb_ui_test_wait_for (page_shows, &shown, "the favourite video");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (favourites), FALSE);
   shown = (Shown) { page, 3, 2, title };
-  wait_for (page_shows, &shown, "all three videos after the filters");
+  sb_ui_test_wait_for (page_shows, &shown, "all three videos after the filters");
 
   /* win.play-video: the Videos page plays that video. */
   sb_window_set_page (window, "brief");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play-video", "x", loose_id));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "videos");
-  wait_for (page_has_player, page, "the player of win.play-video");
+  sb_ui_test_wait_for (page_has_player, page, "the player of win.play-video");
   {
     SbVideoPlayer *player = SB_VIDEO_PLAYER (g_object_ref (sb_videos_page_get_player (page)));
     gpointer args[2] = { player, NULL };
     g_autoptr(SbMediaItem) loose = NULL;
 
     g_clear_object (&result);
-    sb_library_get_media_async (library, loose_id, NULL, store_result_cb, &result);
-    wait_for (result_ready, &result, "the loose video's row");
+    sb_library_get_media_async (library, loose_id, NULL, sb_ui_test_store_result_cb, &result);
+    sb_ui_test_wait_for (sb_ui_test_result_ready, &result, "the loose video's row");
     loose = sb_library_get_media_finish (library, result, &error);
     g_assert_no_error (error);
     args[1] = loose;
-    wait_for (plays_media, args, "the video of win.play-video");
+    sb_ui_test_wait_for (plays_media, args, "the video of win.play-video");
 
     gtk_widget_activate_action (GTK_WIDGET (player), "player.leave", NULL);
-    wait_for (hidden, player, "the player to close");
-    for (guint i = 0; i < 100; i++)
-      {
-        while (g_main_context_iteration (NULL, FALSE))
-          ;
-        g_usleep (2000);
-      }
+    sb_ui_test_wait_for (hidden, player, "the player to close");
+    sb_ui_test_iterate (100);
     g_assert_finalize_object (player);
   }
-}
-
-/* The menu's items as "label action(target)" lines, sections flattened. */
-static void
-describe_menu (GMenuModel *model,
-               GString    *out)
-{
-  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
-    {
-      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
-      g_autofree char *label = NULL;
-      g_autofree char *action = NULL;
-      g_autoptr(GVariant) target = NULL;
-
-      if (section != NULL)
-        {
-          describe_menu (section, out);
-          continue;
-        }
-
-      g_assert_true (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label));
-      g_assert_true (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
-      target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_INT64);
-      g_assert_nonnull (target);
-      g_string_append_printf (out, "%s %s(%" G_GINT64_FORMAT ")\n", label, action, g_variant_get_int64 (target));
-    }
 }
 
 /* Pops up @tile's menu and describes it. */
@@ -618,41 +494,19 @@ describe_tile_menu (SbGalleryTile *tile)
   GString *out = g_string_new (NULL);
 
   sb_gallery_tile_popup_menu (tile, -1, -1);
-  popover = find_widget (GTK_WIDGET (tile), GTK_TYPE_POPOVER_MENU);
+  popover = sb_ui_test_find_descendant (GTK_WIDGET (tile), GTK_TYPE_POPOVER_MENU);
   g_assert_nonnull (popover);
   g_assert_true (gtk_widget_get_visible (popover));
-  describe_menu (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover)), out);
+  sb_ui_test_describe_menu (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover)), out);
   gtk_popover_popdown (GTK_POPOVER (popover));
 
   return g_string_free (out, FALSE);
 }
 
-static GtkWidget *
-find_button_with_label (GtkWidget  *widget,
-                        const char *label)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
-      gtk_widget_get_mapped (widget))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_with_label (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 undo_shown (gpointer data)
 {
-  return find_button_with_label (data, "_Undo") != NULL;
+  return sb_ui_test_find_button_with_label (data, "_Undo") != NULL;
 }
 
 static gboolean
@@ -697,7 +551,7 @@ poster_menu (SbLibrary    *library,
   gint64 id;
 
   sb_window_set_page (window, "videos");
-  wait_for (page_shows, &shown, "three videos for the menu");
+  sb_ui_test_wait_for (page_shows, &shown, "three videos for the menu");
 
   /* A video of the brief, not a favourite (the loose one is). */
   model = sb_videos_page_get_model (page);
@@ -725,27 +579,22 @@ poster_menu (SbLibrary    *library,
   g_assert_cmpstr (menu, ==, expected);
   /* Every item's action exists on the page. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.open", "x", id));
-  wait_for (page_has_player, page, "the player of videos.open");
+  sb_ui_test_wait_for (page_has_player, page, "the player of videos.open");
   {
     SbVideoPlayer *player = SB_VIDEO_PLAYER (g_object_ref (sb_videos_page_get_player (page)));
     gpointer args[2] = { player, item };
 
-    wait_for (plays_media, args, "the video of videos.open");
+    sb_ui_test_wait_for (plays_media, args, "the video of videos.open");
     gtk_widget_activate_action (GTK_WIDGET (player), "player.leave", NULL);
-    wait_for (hidden, player, "the player to close");
-    for (guint i = 0; i < 100; i++)
-      {
-        while (g_main_context_iteration (NULL, FALSE))
-          ;
-        g_usleep (2000);
-      }
+    sb_ui_test_wait_for (hidden, player, "the player to close");
+    sb_ui_test_iterate (100);
     g_assert_finalize_object (player);
   }
 
   /* Copy: the video's file in the playback cache, as a file. */
   gdk_clipboard_set_content (clipboard, NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.copy", "x", id));
-  wait_for (clipboard_has_file, clipboard, "the copied video");
+  sb_ui_test_wait_for (clipboard_has_file, clipboard, "the copied video");
   {
     g_auto(GValue) value = G_VALUE_INIT;
     g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "storyboard", "videos", NULL);
@@ -759,17 +608,17 @@ poster_menu (SbLibrary    *library,
    * of decoding it as an image. */
   gdk_clipboard_set_content (clipboard, NULL);
   g_assert_true (gtk_widget_activate_action (sb_window_get_gallery (window), "gallery.copy", "x", id));
-  wait_for (clipboard_has_file, clipboard, "the video copied from the gallery");
+  sb_ui_test_wait_for (clipboard_has_file, clipboard, "the video copied from the gallery");
 
   /* A favourite: it joins the loose one under Favourites only, and leaves
    * when it is one no more. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.toggle-favourite", "x", id));
-  wait_for (item_is_favourite, item, "the video to become a favourite");
+  sb_ui_test_wait_for (item_is_favourite, item, "the video to become a favourite");
   favourites = find_widget_by_type_and_label (GTK_WIDGET (page), GTK_TYPE_TOGGLE_BUTTON, "Favourites only");
   g_assert_nonnull (favourites);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (favourites), TRUE);
   shown = (Shown) { page, 2, 1, title };
-  wait_for (page_shows, &shown, "two favourite videos");
+  sb_ui_test_wait_for (page_shows, &shown, "two favourite videos");
   {
     g_autoptr(SbMediaItem) listed = NULL;
     guint position;
@@ -779,18 +628,18 @@ poster_menu (SbLibrary    *library,
     g_assert_cmpuint (position, !=, G_MAXUINT);
     listed = g_list_model_get_item (model, position);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.toggle-favourite", "x", id));
-    wait_for (item_not_favourite, listed, "the video to be a favourite no more");
+    sb_ui_test_wait_for (item_not_favourite, listed, "the video to be a favourite no more");
   }
   shown = (Shown) { page, 1, 0, title };
-  wait_for (page_shows, &shown, "only the loose favourite");
+  sb_ui_test_wait_for (page_shows, &shown, "only the loose favourite");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (favourites), FALSE);
   shown = (Shown) { page, 3, 2, title };
-  wait_for (page_shows, &shown, "all three videos after the favourites");
+  sb_ui_test_wait_for (page_shows, &shown, "all three videos after the favourites");
 
   /* Delete: the tile goes, in the library too; Undo brings it back. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "videos.delete", "x", id));
   shown = (Shown) { page, 2, 1, title };
-  wait_for (page_shows, &shown, "the deleted video to go");
+  sb_ui_test_wait_for (page_shows, &shown, "the deleted video to go");
   model = sb_videos_page_get_model (page);
   g_assert_cmpuint (sb_media_list_find (SB_MEDIA_LIST (model), id), ==, G_MAXUINT);
   {
@@ -800,18 +649,18 @@ poster_menu (SbLibrary    *library,
     SbMediaFilter filter = { 0 };
 
     filter.kind = SB_MEDIA_KIND_VIDEO;
-    sb_library_list_media_filtered_async (library, &filter, NULL, store_result_cb, &result);
-    wait_for (result_ready, &result, "the library's videos");
+    sb_library_list_media_filtered_async (library, &filter, NULL, sb_ui_test_store_result_cb, &result);
+    sb_ui_test_wait_for (sb_ui_test_result_ready, &result, "the library's videos");
     all = sb_library_list_media_filtered_finish (library, result, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (all)), ==, 2);
     g_assert_cmpuint (sb_media_list_find (all, id), ==, G_MAXUINT);
   }
 
-  wait_for (undo_shown, window, "the Undo button");
-  gtk_widget_activate (find_button_with_label (GTK_WIDGET (window), "_Undo"));
+  sb_ui_test_wait_for (undo_shown, window, "the Undo button");
+  gtk_widget_activate (sb_ui_test_find_button_with_label (GTK_WIDGET (window), "_Undo"));
   shown = (Shown) { page, 3, 2, title };
-  wait_for (page_shows, &shown, "the video back after Undo");
+  sb_ui_test_wait_for (page_shows, &shown, "the video back after Undo");
   model = sb_videos_page_get_model (page);
   g_assert_cmpuint (sb_media_list_find (SB_MEDIA_LIST (model), id), !=, G_MAXUINT);
 }
@@ -832,7 +681,7 @@ test_videos_play (void)
   app = sb_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
-  wait_for (library_ready, app, "the library to open");
+  sb_ui_test_wait_for (sb_ui_test_library_ready, app, "the library to open");
   g_assert_nonnull (sb_application_get_library (app));
 
   video = add_video (sb_application_get_library (app), "video", "ball.webm", 0, 0, 0);
@@ -842,14 +691,14 @@ test_videos_play (void)
   g_assert_nonnull (window);
   g_object_ref (window);
   sb_window_set_page (window, "videos");
-  page = SB_VIDEOS_PAGE (find_widget (GTK_WIDGET (window), SB_TYPE_VIDEOS_PAGE));
+  page = SB_VIDEOS_PAGE (sb_ui_test_find_descendant (GTK_WIDGET (window), SB_TYPE_VIDEOS_PAGE));
   g_assert_nonnull (page);
 
   /* The poster is drawn in the grid. */
-  wait_for (page_shows_grid, page, "the grid of videos");
+  sb_ui_test_wait_for (page_shows_grid, page, "the grid of videos");
   g_assert_cmpuint (g_list_model_get_n_items (sb_videos_page_get_model (page)), ==, 1);
-  wait_for (one_tile_drawn, page, "the video's tile");
-  wait_for_paint (GTK_WIDGET (window));
+  sb_ui_test_wait_for (one_tile_drawn, page, "the video's tile");
+  sb_ui_test_wait_for_paint (GTK_WIDGET (window));
 
   /* Activating the tile's item opens the player, which plays at once. */
   g_signal_emit_by_name (sb_videos_page_get_grid_view (page), "activate", 0);
@@ -857,14 +706,14 @@ test_videos_play (void)
   g_assert_nonnull (player);
   g_object_ref (player);
 
-  wait_for (stream_prepared, player, "the media stream to be prepared");
+  sb_ui_test_wait_for (stream_prepared, player, "the media stream to be prepared");
   stream = sb_video_player_get_media_stream (player);
   g_assert_true (GTK_IS_MEDIA_FILE (stream));
   g_assert_true (gtk_media_stream_has_video (stream));
   g_assert_cmpint (gtk_media_stream_get_duration (stream), >, 1900 * 1000);
   g_assert_cmpint (sb_video_player_get_media_id (player), ==, sb_media_item_get_id (video));
-  wait_for (played_past_300ms, player, "the video to play past 0.3 s");
-  wait_for_paint (GTK_WIDGET (player));
+  sb_ui_test_wait_for (played_past_300ms, player, "the video to play past 0.3 s");
+  sb_ui_test_wait_for_paint (GTK_WIDGET (player));
 
   /* It plays from the playback cache, not from memory. */
   {
@@ -892,7 +741,7 @@ test_videos_play (void)
 
   /* Space pauses: time stands still. */
   gtk_widget_activate_action (GTK_WIDGET (player), "player.play-pause", NULL);
-  wait_for (paused, player, "the video to pause");
+  sb_ui_test_wait_for (paused, player, "the video to pause");
   iterate_for (100);
   paused_at = gtk_media_stream_get_timestamp (stream);
   iterate_for (300);
@@ -900,20 +749,17 @@ test_videos_play (void)
 
   /* Left goes back 5 s (to the start), Right forward 5 s (to the end). */
   gtk_widget_activate_action (GTK_WIDGET (player), "player.seek-backward", NULL);
-  wait_for (at_start, player, "the seek back to the start");
+  sb_ui_test_wait_for (at_start, player, "the seek back to the start");
+  /* Still paused, so only the seek can bring it to the end. */
+  g_assert_true (paused (player));
   gtk_widget_activate_action (GTK_WIDGET (player), "player.seek-forward", NULL);
-  wait_for (near_end, player, "the seek forward to the end");
+  sb_ui_test_wait_for (near_end, player, "the seek forward to the end");
 
   /* Escape closes (the window is not fullscreen). */
   g_assert_false (gtk_window_is_fullscreen (GTK_WINDOW (player)));
   gtk_widget_activate_action (GTK_WIDGET (player), "player.leave", NULL);
-  wait_for (hidden, player, "the player to close");
-  for (guint i = 0; i < 100; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
+  sb_ui_test_wait_for (hidden, player, "the player to close");
+  sb_ui_test_iterate (100);
   g_assert_finalize_object (player);
   g_assert_null (sb_videos_page_get_player (page));
 
@@ -923,20 +769,15 @@ test_videos_play (void)
     g_autoptr(SbBrief) brief = NULL;
     g_autoptr(GAsyncResult) result = NULL;
 
-    sb_library_get_brief_async (sb_application_get_library (app), brief_id, NULL, store_result_cb, &result);
-    wait_for (result_ready, &result, "the brief");
+    sb_library_get_brief_async (sb_application_get_library (app), brief_id, NULL, sb_ui_test_store_result_cb, &result);
+    sb_ui_test_wait_for (sb_ui_test_result_ready, &result, "the brief");
     brief = sb_library_get_brief_finish (sb_application_get_library (app), result, &error);
     g_assert_no_error (error);
     poster_menu (sb_application_get_library (app), window, page, sb_brief_get_title (brief));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  for (guint i = 0; i < 100; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
+  sb_ui_test_iterate (100);
   g_assert_finalize_object (window);
 
   g_application_quit (G_APPLICATION (app));
@@ -947,18 +788,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("sb-ui-test-XXXXXX", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *home = NULL;
   int status;
 
   /* A private home for the library and the playback cache, but the
    * system's XDG_DATA_DIRS: GTK needs the MIME database and icons from
    * there (which G_TEST_OPTION_ISOLATE_DIRS would hide). */
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  home = sb_ui_test_make_home ("sb-ui-test-XXXXXX");
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
@@ -968,13 +804,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  if (!g_test_failed ())
-    {
-      g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
-
-      if (system (rm) != 0)
-        g_printerr ("could not remove %s\n", home);
-    }
+  sb_ui_test_remove_home (home);
 
   return status;
 }

@@ -145,10 +145,13 @@ fake_requests (const char *method,
   return entries;
 }
 
+/* Prediction creates for @model answered with @status (any if < 0). */
 static guint
-count_creates (int status)
+count_creates (const char *model,
+               int         status)
 {
-  g_autoptr(GPtrArray) entries = fake_requests ("POST", "/v1/models/" MODEL "/predictions", status);
+  g_autofree char *glob = g_strdup_printf ("/v1/models/%s/predictions", model);
+  g_autoptr(GPtrArray) entries = fake_requests ("POST", glob, status);
 
   return entries->len;
 }
@@ -275,13 +278,14 @@ get_media (SbLibrary *library,
 }
 
 static guint
-count_media (SbLibrary *library)
+count_media (SbLibrary   *library,
+             SbMediaKind  kind)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SbMediaList) list = NULL;
 
-  sb_library_list_media_async (library, SB_MEDIA_KIND_ANY, NULL, sb_test_store_result_cb, &result);
+  sb_library_list_media_async (library, kind, NULL, sb_test_store_result_cb, &result);
   list = sb_library_list_media_finish (library, run_until (&result), &error);
   g_assert_no_error (error);
 
@@ -652,7 +656,7 @@ test_batch (void)
     }
   g_assert_cmpuint (g_hash_table_size (media_ids), ==, 7);
   g_hash_table_destroy (media_ids);
-  g_assert_cmpuint (count_media (library), ==, 7);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_ANY), ==, 7);
 
   /* The slow one held up nobody: it finished last, with progress from its
    * logs on the way. */
@@ -666,9 +670,9 @@ test_batch (void)
   g_assert_cmpuint (observer->peak_active, ==, 3);
 
   /* One create per request; the throttled one was answered 429 twice first. */
-  g_assert_cmpuint (count_creates (201), ==, 8);
-  g_assert_cmpuint (count_creates (429), ==, 2);
-  g_assert_cmpuint (count_creates (-1), ==, 10);
+  g_assert_cmpuint (count_creates (MODEL, 201), ==, 8);
+  g_assert_cmpuint (count_creates (MODEL, 429), ==, 2);
+  g_assert_cmpuint (count_creates (MODEL, -1), ==, 10);
   g_assert_cmpuint (count_unfinished (library), ==, 0);
 
   /* Retry: a new job, the old one keeps its history. */
@@ -685,8 +689,8 @@ test_batch (void)
   g_assert_cmpstr (sb_generation_job_get_input (retried), ==, sb_generation_job_get_input (failed));
   g_assert_cmpstr (sb_generation_job_get_prediction_id (retried), !=, sb_generation_job_get_prediction_id (failed));
   g_assert_cmpint (sb_generation_job_get_status (failed), ==, SB_JOB_FAILED);
-  g_assert_cmpuint (count_media (library), ==, 8);
-  g_assert_cmpuint (count_creates (201), ==, 9);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_ANY), ==, 8);
+  g_assert_cmpuint (count_creates (MODEL, 201), ==, 9);
 
   /* A succeeded job is not retried. */
   sb_generation_queue_retry (queue, job_at (queue, 0));
@@ -795,8 +799,8 @@ test_cancel (void)
         }
     }
   g_assert_null (sb_generation_job_get_prediction_id (waiting));
-  g_assert_cmpuint (count_creates (-1), ==, 6);
-  g_assert_cmpuint (count_media (library), ==, 2);
+  g_assert_cmpuint (count_creates (MODEL, -1), ==, 6);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_ANY), ==, 2);
   g_assert_cmpuint (count_unfinished (library), ==, 0);
 
   g_clear_pointer (&observer, observer_free);
@@ -883,14 +887,14 @@ test_resume (void)
   g_test_trap_assert_passed ();
 
   /* The child made every prediction and died before any finished. */
-  g_assert_cmpuint (count_creates (-1), ==, RESUME_JOBS);
+  g_assert_cmpuint (count_creates (MODEL, -1), ==, RESUME_JOBS);
   {
     g_autoptr(GPtrArray) downloads = fake_requests ("GET", "/files/*", -1);
     g_assert_cmpuint (downloads->len, ==, 0);
   }
 
   library = open_library (path);
-  g_assert_cmpuint (count_media (library), ==, 0);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_ANY), ==, 0);
   g_assert_cmpuint (count_unfinished (library), ==, RESUME_JOBS);
   client = new_client ();
   queue = sb_generation_queue_new (library, client);
@@ -926,8 +930,8 @@ test_resume (void)
 
   /* Exactly one prediction per request across both processes, and one
    * media row each. */
-  g_assert_cmpuint (count_creates (-1), ==, RESUME_JOBS);
-  g_assert_cmpuint (count_media (library), ==, RESUME_JOBS);
+  g_assert_cmpuint (count_creates (MODEL, -1), ==, RESUME_JOBS);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_ANY), ==, RESUME_JOBS);
   g_assert_cmpuint (count_unfinished (library), ==, 0);
 
   observer_free (observer);
@@ -972,7 +976,7 @@ test_expired (void)
   /* The first one did try its download. */
   gone = fake_requests ("GET", "/files/out/*", 410);
   g_assert_cmpuint (gone->len, ==, 1);
-  g_assert_cmpuint (count_media (library), ==, 1);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_ANY), ==, 1);
 
   g_clear_pointer (&observer, observer_free);
   finalize_queue (queue);
@@ -1052,7 +1056,7 @@ test_interrupted (void)
   g_assert_cmpstr (history_of (observer, job), ==, "queued,starting,running,downloading,succeeded,");
 
   /* Only the queued one was sent. */
-  g_assert_cmpuint (count_creates (-1), ==, 1);
+  g_assert_cmpuint (count_creates (MODEL, -1), ==, 1);
   g_assert_cmpuint (count_unfinished (library), ==, 0);
 
   /* Resuming again finds nothing. */
@@ -1060,7 +1064,7 @@ test_interrupted (void)
   sb_generation_queue_resume_async (queue, NULL, sb_test_store_result_cb, &result);
   g_assert_cmpuint (sb_generation_queue_resume_finish (queue, run_until (&result), &error), ==, 0);
   g_assert_no_error (error);
-  g_assert_cmpuint (count_creates (-1), ==, 1);
+  g_assert_cmpuint (count_creates (MODEL, -1), ==, 1);
 
   observer_free (observer);
   g_clear_object (&result);  /* the task holds its source object */
@@ -1148,8 +1152,8 @@ test_resume_expired (void)
   g_assert_cmpstr (history_of (observer, job_at (queue, 2)), ==, "downloading,succeeded,");
 
   /* Nothing created again; two images stored. */
-  g_assert_cmpuint (count_creates (-1), ==, 3);
-  g_assert_cmpuint (count_media (library), ==, 2);
+  g_assert_cmpuint (count_creates (MODEL, -1), ==, 3);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_ANY), ==, 2);
   g_assert_cmpuint (count_unfinished (library), ==, 0);
 
   observer_free (observer);
@@ -1213,16 +1217,6 @@ test_variants (void)
 
 #define VIDEO_MODEL "wan-video/wan-2.2-i2v-fast"
 #define VIDEO_VERSION "ddb7990f736caa14fe4b5bfce0b30be7befd27a86b173a1066757807abf9b832"
-
-static guint
-count_creates_for (const char *model,
-                   int         status)
-{
-  g_autofree char *glob = g_strdup_printf ("/v1/models/%s/predictions", model);
-  g_autoptr(GPtrArray) entries = fake_requests ("POST", glob, status);
-
-  return entries->len;
-}
 
 /* Imports tests/data/images/@name the way the app does (validated, with a
  * thumbnail) and returns its media id; its bytes in @out_bytes. */
@@ -1315,21 +1309,6 @@ load_thumbnail (SbLibrary *library,
   g_assert_nonnull (pixbuf);
 
   return g_object_ref (pixbuf);
-}
-
-static guint
-count_media_of (SbLibrary   *library,
-                SbMediaKind  kind)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SbMediaList) list = NULL;
-
-  sb_library_list_media_async (library, kind, NULL, sb_test_store_result_cb, &result);
-  list = sb_library_list_media_finish (library, run_until (&result), &error);
-  g_assert_no_error (error);
-
-  return g_list_model_get_n_items (G_LIST_MODEL (list));
 }
 
 /* A succeeded video job's media row: a validated video of the fake's
@@ -1469,9 +1448,9 @@ test_video_batch (void)
 
       g_assert_cmpstr (json_object_get_string_member (input, "image"), ==, image_uri);
     }
-  g_assert_cmpuint (count_creates_for (VIDEO_MODEL, -1), ==, 3);
-  g_assert_cmpuint (count_media_of (library, SB_MEDIA_KIND_VIDEO), ==, 2);
-  g_assert_cmpuint (count_media (library), ==, 3);
+  g_assert_cmpuint (count_creates (VIDEO_MODEL, -1), ==, 3);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_VIDEO), ==, 2);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_ANY), ==, 3);
   g_assert_cmpuint (count_unfinished (library), ==, 0);
 
   g_clear_pointer (&observer, observer_free);
@@ -1553,13 +1532,13 @@ test_video_resume (void)
   g_test_trap_assert_passed ();
 
   /* The child made the prediction and died while it ran. */
-  g_assert_cmpuint (count_creates_for (VIDEO_MODEL, -1), ==, 1);
+  g_assert_cmpuint (count_creates (VIDEO_MODEL, -1), ==, 1);
   downloads = fake_requests ("GET", "/files/*", -1);
   g_assert_cmpuint (downloads->len, ==, 0);
 
   library = open_library (path);
-  g_assert_cmpuint (count_media_of (library, SB_MEDIA_KIND_VIDEO), ==, 0);
-  g_assert_cmpuint (count_media_of (library, SB_MEDIA_KIND_IMAGE), ==, 1);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_VIDEO), ==, 0);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_IMAGE), ==, 1);
   g_assert_cmpuint (count_unfinished (library), ==, 1);
   sb_library_list_media_async (library, SB_MEDIA_KIND_IMAGE, NULL, sb_test_store_result_cb, &result);
   images = sb_library_list_media_finish (library, run_until (&result), &error);
@@ -1583,8 +1562,8 @@ test_video_resume (void)
   g_assert_cmpint (sb_generation_job_get_scene_id (job), >, 0);
 
   /* Still the one prediction, and one video. */
-  g_assert_cmpuint (count_creates_for (VIDEO_MODEL, -1), ==, 1);
-  g_assert_cmpuint (count_media_of (library, SB_MEDIA_KIND_VIDEO), ==, 1);
+  g_assert_cmpuint (count_creates (VIDEO_MODEL, -1), ==, 1);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_VIDEO), ==, 1);
   g_assert_cmpuint (count_unfinished (library), ==, 0);
 
   /* Resuming again finds nothing. */
@@ -1592,7 +1571,7 @@ test_video_resume (void)
   sb_generation_queue_resume_async (queue, NULL, sb_test_store_result_cb, &result);
   g_assert_cmpuint (sb_generation_queue_resume_finish (queue, run_until (&result), &error), ==, 0);
   g_assert_no_error (error);
-  g_assert_cmpuint (count_media_of (library, SB_MEDIA_KIND_VIDEO), ==, 1);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_VIDEO), ==, 1);
 
   observer_free (observer);
   g_clear_object (&result);
@@ -1661,8 +1640,8 @@ test_video_validation (void)
     g_autoptr(GPtrArray) downloads = fake_requests ("GET", "/files/out/*", 200);
     g_assert_cmpuint (downloads->len, ==, G_N_ELEMENTS (cases));
   }
-  g_assert_cmpuint (count_media_of (library, SB_MEDIA_KIND_VIDEO), ==, 0);
-  g_assert_cmpuint (count_media (library), ==, 1);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_VIDEO), ==, 0);
+  g_assert_cmpuint (count_media (library, SB_MEDIA_KIND_ANY), ==, 1);
   g_assert_cmpuint (count_unfinished (library), ==, 0);
 
   g_clear_pointer (&observer, observer_free);
@@ -1937,7 +1916,7 @@ test_media_marker (void)
   /* Flagged by the provider, once. */
   g_assert_cmpint (sb_generation_job_get_status (flagged), ==, SB_JOB_FAILED);
   g_assert_nonnull (strstr (sb_generation_job_get_last_error (flagged), "flagged as sensitive (E005)"));
-  g_assert_cmpuint (count_creates_for (VIDEO_MODEL, -1), ==, 3);
+  g_assert_cmpuint (count_creates (VIDEO_MODEL, -1), ==, 3);
 
   /* Both are failures to show, newest first. */
   ids = failed_ids (library, SB_MEDIA_KIND_VIDEO);
