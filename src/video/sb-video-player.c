@@ -24,15 +24,11 @@ struct _SbVideoPlayer
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
-  GtkWidget            *box;
   GtkWidget            *header_bar;
   AdwWindowTitle       *window_title;
   GtkWidget            *previous_button;
   GtkWidget            *next_button;
-  GtkWidget            *fullscreen_button;
   GtkToggleButton      *loop_button;
-  GtkWidget            *copy_button;
-  GtkWidget            *save_button;
   GtkStack             *stack;
   GtkVideo             *video;
   AdwStatusPage        *error_page;
@@ -526,15 +522,11 @@ sb_video_player_class_init (SbVideoPlayerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sb-video-player.ui");
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, box);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, header_bar);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, window_title);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, previous_button);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, next_button);
-  gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, fullscreen_button);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, loop_button);
-  gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, copy_button);
-  gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, save_button);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, stack);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, video);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, error_page);
