@@ -184,14 +184,6 @@ sb_gallery_tile_set_action_prefix (SbGalleryTile *self,
   self->action_prefix = g_strdup (prefix);
 }
 
-const char *
-sb_gallery_tile_get_action_prefix (SbGalleryTile *self)
-{
-  g_return_val_if_fail (SB_IS_GALLERY_TILE (self), NULL);
-
-  return self->action_prefix != NULL ? self->action_prefix : "gallery";
-}
-
 static void
 append_item (SbGalleryTile *self,
              GMenu         *section,
@@ -200,7 +192,8 @@ append_item (SbGalleryTile *self,
              GVariant      *target)
 {
   g_autoptr(GMenuItem) menu_item = g_menu_item_new (label, NULL);
-  g_autofree char *detailed = g_strconcat (sb_gallery_tile_get_action_prefix (self), ".", action, NULL);
+  g_autofree char *detailed = g_strconcat (self->action_prefix != NULL ? self->action_prefix : "gallery",
+                                           ".", action, NULL);
 
   g_menu_item_set_action_and_target_value (menu_item, detailed, target);
   g_menu_append_item (section, menu_item);

@@ -29,7 +29,6 @@ gboolean     sb_gallery_tile_has_texture  (SbGalleryTile     *self);
  * set (NULL: back to "gallery"). */
 void         sb_gallery_tile_set_action_prefix (SbGalleryTile *self,
                                                 const char    *prefix);
-const char  *sb_gallery_tile_get_action_prefix (SbGalleryTile *self);
 void         sb_gallery_tile_popup_menu   (SbGalleryTile     *self,
                                            double             x,
                                            double             y);

@@ -170,13 +170,13 @@ extension_for (const char *mime_type)
   return NULL;
 }
 
-char *
-sb_media_actions_dup_file_name (SbMediaItem *item)
+/* The name offered when saving @item: its file name, or one made from its
+ * kind, id and type. */
+static char *
+dup_file_name (SbMediaItem *item)
 {
   const char *filename = sb_media_item_get_filename (item);
   const char *ext;
-
-  g_return_val_if_fail (SB_IS_MEDIA_ITEM (item), NULL);
 
   ext = extension_for (sb_media_item_get_mime_type (item));
   if (filename != NULL && *filename != '\0')
@@ -211,7 +211,7 @@ sb_media_actions_save_as (GtkWidget    *widget,
   g_return_if_fail (SB_IS_MEDIA_ITEM (item));
 
   kind = sb_media_item_get_kind (item);
-  name = sb_media_actions_dup_file_name (item);
+  name = dup_file_name (item);
   root = gtk_widget_get_root (widget);
   chooser = gtk_file_chooser_native_new (kind == SB_MEDIA_KIND_VIDEO ? _("Save Video") : _("Save Image"),
                                          GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,

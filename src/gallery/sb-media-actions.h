@@ -22,9 +22,6 @@ void sb_media_actions_show_toast    (GtkWidget         *widget,
                                      AdwToast          *toast);
 void sb_media_actions_show_error    (GtkWidget         *widget,
                                      const char        *message);
-/* The name offered when saving @item: its file name, or one made from its
- * kind, id and type (free with g_free()). */
-char *sb_media_actions_dup_file_name (SbMediaItem       *item);
 /* Asks where (the portal's file chooser, parented to @widget's window) and
  * exports @item's original there. */
 void sb_media_actions_save_as       (GtkWidget         *widget,

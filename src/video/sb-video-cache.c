@@ -77,14 +77,6 @@ sb_video_cache_new (SbLibrary *library,
   return self;
 }
 
-GFile *
-sb_video_cache_get_directory (SbVideoCache *self)
-{
-  g_return_val_if_fail (SB_IS_VIDEO_CACHE (self), NULL);
-
-  return self->directory;
-}
-
 guint64
 sb_video_cache_get_max_bytes (SbVideoCache *self)
 {

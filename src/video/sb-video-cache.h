@@ -34,7 +34,6 @@ SbVideoCache *sb_video_cache_new                   (SbLibrary           *library
                                                     GFile               *directory,
                                                     guint64              max_bytes);
 
-GFile        *sb_video_cache_get_directory         (SbVideoCache        *self);
 guint64       sb_video_cache_get_max_bytes         (SbVideoCache        *self);
 
 /* The file holding the bytes of media @id; *out_hit says whether it was

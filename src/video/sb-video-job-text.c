@@ -27,6 +27,32 @@ sb_video_job_is_failed (SbGenerationJob *job)
 }
 
 gboolean
+sb_video_job_is_running (SbGenerationJob *job)
+{
+  g_return_val_if_fail (job == NULL || SB_IS_GENERATION_JOB (job), FALSE);
+
+  return job != NULL && !sb_job_status_is_terminal (sb_generation_job_get_status (job));
+}
+
+void
+sb_video_job_update_ticking (SbGenerationJob *job,
+                             GtkWidget       *widget,
+                             guint           *tick_id,
+                             GSourceFunc      tick_cb)
+{
+  gboolean tick;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (tick_id != NULL);
+
+  tick = sb_video_job_is_running (job) && gtk_widget_get_mapped (widget);
+  if (tick && *tick_id == 0)
+    *tick_id = g_timeout_add_seconds (1, tick_cb, widget);
+  else if (!tick)
+    g_clear_handle_id (tick_id, g_source_remove);
+}
+
+gboolean
 sb_video_job_is_listed (SbGenerationJob *job)
 {
   g_return_val_if_fail (SB_IS_GENERATION_JOB (job), FALSE);
@@ -34,7 +60,7 @@ sb_video_job_is_listed (SbGenerationJob *job)
   if (sb_generation_job_get_kind (job) != SB_MEDIA_KIND_VIDEO)
     return FALSE;
 
-  if (!sb_job_status_is_terminal (sb_generation_job_get_status (job)))
+  if (sb_video_job_is_running (job))
     return TRUE;
 
   return sb_video_job_is_failed (job) && !sb_generation_job_get_dismissed (job);

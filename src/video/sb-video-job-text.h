@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include <gtk/gtk.h>
+
 #include "sb-generation-job.h"
 
 G_BEGIN_DECLS
@@ -20,6 +22,15 @@ G_BEGIN_DECLS
 gboolean  sb_video_job_is_listed        (SbGenerationJob *job);
 /* Whether @job ended without a video and can be retried or removed. */
 gboolean  sb_video_job_is_failed        (SbGenerationJob *job);
+/* Whether @job (may be NULL) is queued or being made: it has not ended. */
+gboolean  sb_video_job_is_running       (SbGenerationJob *job);
+/* Starts or stops *@tick_id, calling @tick_cb with @widget once a second
+ * while @job runs and @widget is mapped: the elapsed time in its state
+ * ticks only while it can be seen. */
+void      sb_video_job_update_ticking   (SbGenerationJob *job,
+                                         GtkWidget       *widget,
+                                         guint           *tick_id,
+                                         GSourceFunc      tick_cb);
 /* Seconds since the job started (or was queued), up to its end. */
 gint64    sb_video_job_get_elapsed      (SbGenerationJob *job);
 /* "2:13" */

@@ -46,29 +46,11 @@ G_DEFINE_FINAL_TYPE (SbVideoJobTile, sb_video_job_tile, GTK_TYPE_WIDGET)
 static void update (SbVideoJobTile *self);
 
 static gboolean
-is_running (SbVideoJobTile *self)
-{
-  return self->job != NULL && !sb_job_status_is_terminal (sb_generation_job_get_status (self->job));
-}
-
-static gboolean
 tick_cb (gpointer user_data)
 {
   update (user_data);
 
   return G_SOURCE_CONTINUE;
-}
-
-/* The elapsed time ticks once a second, only while it can be seen. */
-static void
-update_ticking (SbVideoJobTile *self)
-{
-  gboolean tick = is_running (self) && gtk_widget_get_mapped (GTK_WIDGET (self));
-
-  if (tick && self->tick_id == 0)
-    self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
-  else if (!tick)
-    g_clear_handle_id (&self->tick_id, g_source_remove);
 }
 
 static void
@@ -120,7 +102,7 @@ update (SbVideoJobTile *self)
   g_autofree char *state = NULL;
   g_autofree char *message = NULL;
   g_autofree char *label = NULL;
-  gboolean running = is_running (self);
+  gboolean running = sb_video_job_is_running (self->job);
   gboolean failed = self->job != NULL && sb_video_job_is_failed (self->job);
 
   if (self->job != NULL)
@@ -153,7 +135,7 @@ update (SbVideoJobTile *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label != NULL ? label : _("Video job"),
                                   -1);
 
-  update_ticking (self);
+  sb_video_job_update_ticking (self->job, GTK_WIDGET (self), &self->tick_id, tick_cb);
 }
 
 static void
@@ -172,7 +154,7 @@ cancel_action (GtkWidget  *widget,
 {
   SbVideoJobTile *self = SB_VIDEO_JOB_TILE (widget);
 
-  if (self->queue != NULL && is_running (self))
+  if (self->queue != NULL && sb_video_job_is_running (self->job))
     sb_generation_queue_cancel_job (self->queue, self->job);
 }
 
@@ -244,9 +226,11 @@ sb_video_job_tile_map (GtkWidget *widget)
 static void
 sb_video_job_tile_unmap (GtkWidget *widget)
 {
+  SbVideoJobTile *self = SB_VIDEO_JOB_TILE (widget);
+
   GTK_WIDGET_CLASS (sb_video_job_tile_parent_class)->unmap (widget);
 
-  update_ticking (SB_VIDEO_JOB_TILE (widget));
+  sb_video_job_update_ticking (self->job, widget, &self->tick_id, tick_cb);
 }
 
 /* ---- GObject ------------------------------------------------------------ */

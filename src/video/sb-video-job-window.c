@@ -46,12 +46,6 @@ G_DEFINE_FINAL_TYPE (SbVideoJobWindow, sb_video_job_window, ADW_TYPE_WINDOW)
 static void update (SbVideoJobWindow *self);
 
 static gboolean
-is_running (SbVideoJobWindow *self)
-{
-  return self->job != NULL && !sb_job_status_is_terminal (sb_generation_job_get_status (self->job));
-}
-
-static gboolean
 tick_cb (gpointer user_data)
 {
   update (user_data);
@@ -60,21 +54,10 @@ tick_cb (gpointer user_data)
 }
 
 static void
-update_ticking (SbVideoJobWindow *self)
-{
-  gboolean tick = is_running (self) && gtk_widget_get_mapped (GTK_WIDGET (self));
-
-  if (tick && self->tick_id == 0)
-    self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
-  else if (!tick)
-    g_clear_handle_id (&self->tick_id, g_source_remove);
-}
-
-static void
 update (SbVideoJobWindow *self)
 {
   SbJobStatus status = sb_generation_job_get_status (self->job);
-  gboolean running = is_running (self);
+  gboolean running = sb_video_job_is_running (self->job);
   gboolean failed = sb_video_job_is_failed (self->job);
   gboolean can_retry = self->queue != NULL && (failed || status == SB_JOB_CANCELED);
   g_autofree char *state = sb_video_job_describe_state (self->job);
@@ -102,7 +85,7 @@ update (SbVideoJobWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "job.play",
                                  status == SB_JOB_SUCCEEDED && sb_generation_job_get_media_id (self->job) > 0);
 
-  update_ticking (self);
+  sb_video_job_update_ticking (self->job, GTK_WIDGET (self), &self->tick_id, tick_cb);
 }
 
 static void
@@ -247,9 +230,11 @@ sb_video_job_window_map (GtkWidget *widget)
 static void
 sb_video_job_window_unmap (GtkWidget *widget)
 {
+  SbVideoJobWindow *self = SB_VIDEO_JOB_WINDOW (widget);
+
   GTK_WIDGET_CLASS (sb_video_job_window_parent_class)->unmap (widget);
 
-  update_ticking (SB_VIDEO_JOB_WINDOW (widget));
+  sb_video_job_update_ticking (self->job, widget, &self->tick_id, tick_cb);
 }
 
 static void

@@ -24,15 +24,11 @@ struct _SbVideoPlayer
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
-  GtkWidget            *box;
   GtkWidget            *header_bar;
   AdwWindowTitle       *window_title;
   GtkWidget            *previous_button;
   GtkWidget            *next_button;
-  GtkWidget            *fullscreen_button;
   GtkToggleButton      *loop_button;
-  GtkWidget            *copy_button;
-  GtkWidget            *save_button;
   GtkStack             *stack;
   GtkVideo             *video;
   AdwStatusPage        *error_page;
@@ -50,7 +46,6 @@ struct _SbVideoPlayer
   GFile                *file;              /* its cached file */
   GtkMediaStream       *stream;
   char                 *error;
-  GtkFileChooserNative *save_chooser;
 };
 
 G_DEFINE_FINAL_TYPE (SbVideoPlayer, sb_video_player, ADW_TYPE_WINDOW)
@@ -438,65 +433,18 @@ copy_action (GtkWidget  *widget,
   toast (self, _("Video copied"));
 }
 
-static void
-exported_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(SbVideoPlayer) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sb_library_export_finish (SB_LIBRARY (object), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_debug ("Save failed: %s", error->message);
-          toast (self, _("The video could not be saved. Check there is space and that you can write there."));
-        }
-      return;
-    }
-
-  toast (self, _("Video saved"));
-}
-
-static void
-save_chooser_response_cb (SbVideoPlayer        *self,
-                          int                   response,
-                          GtkFileChooserNative *chooser)
-{
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT && self->item != NULL)
-    {
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      sb_library_export_async (self->library, sb_media_item_get_id (self->item), file,
-                               self->cancellable, exported_cb, g_object_ref (self));
-    }
-
-  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
-  g_clear_object (&self->save_chooser);
-}
-
+/* As the Videos page does, into this window's toasts. */
 static void
 save_as_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
   SbVideoPlayer *self = SB_VIDEO_PLAYER (widget);
-  g_autofree char *name = NULL;
 
-  if (self->item == NULL || self->save_chooser != NULL)
+  if (self->item == NULL)
     return;
 
-  name = sb_media_actions_dup_file_name (self->item);
-
-  self->save_chooser = gtk_file_chooser_native_new (_("Save Video"), GTK_WINDOW (self),
-                                                    GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                    _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->save_chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->save_chooser), name);
-  g_signal_connect_swapped (self->save_chooser, "response", G_CALLBACK (save_chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
+  sb_media_actions_save_as (GTK_WIDGET (self->toast_overlay), self->library, self->item, self->cancellable);
 }
 
 static void
@@ -537,9 +485,6 @@ sb_video_player_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   clear_stream (self);
-  if (self->save_chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
-  g_clear_object (&self->save_chooser);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_VIDEO_PLAYER);
 
@@ -577,15 +522,11 @@ sb_video_player_class_init (SbVideoPlayerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sb-video-player.ui");
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, box);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, header_bar);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, window_title);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, previous_button);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, next_button);
-  gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, fullscreen_button);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, loop_button);
-  gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, copy_button);
-  gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, save_button);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, stack);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, video);
   gtk_widget_class_bind_template_child (widget_class, SbVideoPlayer, error_page);

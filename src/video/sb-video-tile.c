@@ -27,7 +27,6 @@ struct _SbVideoTile
   /* Owned */
   GHashTable  *brief_titles;
   SbMediaItem *item;
-  char        *caption;
 };
 
 G_DEFINE_FINAL_TYPE (SbVideoTile, sb_video_tile, GTK_TYPE_WIDGET)
@@ -62,9 +61,6 @@ sb_video_tile_update_caption (SbVideoTile *self)
       if (title == NULL || *title == '\0')
         title = _("Untitled brief");
     }
-
-  g_free (self->caption);
-  self->caption = g_strdup (title);
 
   gtk_widget_set_visible (self->caption_button, title != NULL);
   if (title == NULL)
@@ -141,7 +137,9 @@ sb_video_tile_get_caption (SbVideoTile *self)
 {
   g_return_val_if_fail (SB_IS_VIDEO_TILE (self), NULL);
 
-  return self->caption;
+  return gtk_widget_get_visible (self->caption_button)
+           ? gtk_label_get_label (GTK_LABEL (self->caption_label))
+           : NULL;
 }
 
 static void
@@ -164,7 +162,6 @@ sb_video_tile_finalize (GObject *object)
   SbVideoTile *self = SB_VIDEO_TILE (object);
 
   g_clear_pointer (&self->brief_titles, g_hash_table_unref);
-  g_free (self->caption);
 
   G_OBJECT_CLASS (sb_video_tile_parent_class)->finalize (object);
 }
