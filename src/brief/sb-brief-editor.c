@@ -917,7 +917,6 @@ on_model_changed (SbBriefEditor *self)
   SbReplicateModel *model = self->picker != NULL ? sb_model_picker_get_selected_model (self->picker) : NULL;
   g_autoptr(GPtrArray) params = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *prompt_row;
 
   self->form = NULL;
   adw_bin_set_child (self->form_bin, NULL);
@@ -935,13 +934,7 @@ on_model_changed (SbBriefEditor *self)
   self->form = SB_PARAM_FORM (sb_param_form_new (params));
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->form), _("Image Settings"));
   /* The prompt comes from each scene: say so instead of asking for it. */
-  sb_param_form_set_value_text (self->form, "prompt", _("Filled from each scene"));
-  prompt_row = sb_param_form_get_row (self->form, "prompt");
-  if (prompt_row != NULL)
-    {
-      gtk_widget_set_sensitive (prompt_row, FALSE);
-      gtk_widget_set_tooltip_text (prompt_row, _("Filled from each scene's image prompt"));
-    }
+  sb_param_form_set_provided (self->form, "prompt", _("Filled from each scene's image prompt"));
   adw_bin_set_child (self->form_bin, GTK_WIDGET (self->form));
   apply_pending_settings (self);
   update_generation (self);
