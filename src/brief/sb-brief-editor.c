@@ -940,26 +940,6 @@ on_model_changed (SbBriefEditor *self)
   update_generation (self);
 }
 
-/* Each request gets its own object: json_node_copy() would share it. */
-static JsonObject *
-copy_input (JsonObject *input)
-{
-  JsonObject *copy = json_object_new ();
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
-
-  json_object_iter_init (&iter, input);
-  while (json_object_iter_next (&iter, &name, &value))
-    {
-      g_autofree char *text = json_to_string (value, FALSE);
-
-      json_object_set_member (copy, name, json_from_string (text, NULL));
-    }
-
-  return copy;
-}
-
 static void
 submit_run (SbBriefEditor *self,
             PendingRun    *run)
@@ -1019,7 +999,7 @@ submit_run (SbBriefEditor *self,
           request->kind = SB_MEDIA_KIND_IMAGE;
           request->model = g_strdup_printf ("%s/%s", model->owner, model->name);
           request->version = model->is_official ? NULL : g_strdup (model->latest_version_id);
-          request->input = copy_input (input);
+          request->input = sb_param_form_copy_input (input);
           json_object_set_string_member (request->input, "prompt", sb_scene_get_generation_prompt (scene));
           if (per_request > 1)
             json_object_set_int_member (request->input, "num_outputs", per_request);
