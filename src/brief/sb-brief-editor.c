@@ -1171,7 +1171,7 @@ generation_action (GtkWidget  *widget,
           sb_generation_job_get_status (job) == SB_JOB_SUCCEEDED)
         return;
       /* A retry runs the prompt as the scene has it now. */
-      if (g_strcmp0 (sb_scene_get_generation_prompt (scene), "") != 0)
+      if (scene_has_prompt (scene))
         request_run (self, scene_id, 1, FALSE);
       else
         sb_generation_queue_retry (self->queue, job);
