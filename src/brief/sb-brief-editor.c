@@ -917,7 +917,6 @@ on_model_changed (SbBriefEditor *self)
   SbReplicateModel *model = self->picker != NULL ? sb_model_picker_get_selected_model (self->picker) : NULL;
   g_autoptr(GPtrArray) params = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *prompt_row;
 
   self->form = NULL;
   adw_bin_set_child (self->form_bin, NULL);
@@ -935,36 +934,10 @@ on_model_changed (SbBriefEditor *self)
   self->form = SB_PARAM_FORM (sb_param_form_new (params));
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->form), _("Image Settings"));
   /* The prompt comes from each scene: say so instead of asking for it. */
-  sb_param_form_set_value_text (self->form, "prompt", _("Filled from each scene"));
-  prompt_row = sb_param_form_get_row (self->form, "prompt");
-  if (prompt_row != NULL)
-    {
-      gtk_widget_set_sensitive (prompt_row, FALSE);
-      gtk_widget_set_tooltip_text (prompt_row, _("Filled from each scene's image prompt"));
-    }
+  sb_param_form_set_provided (self->form, "prompt", _("Filled from each scene's image prompt"));
   adw_bin_set_child (self->form_bin, GTK_WIDGET (self->form));
   apply_pending_settings (self);
   update_generation (self);
-}
-
-/* Each request gets its own object: json_node_copy() would share it. */
-static JsonObject *
-copy_input (JsonObject *input)
-{
-  JsonObject *copy = json_object_new ();
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
-
-  json_object_iter_init (&iter, input);
-  while (json_object_iter_next (&iter, &name, &value))
-    {
-      g_autofree char *text = json_to_string (value, FALSE);
-
-      json_object_set_member (copy, name, json_from_string (text, NULL));
-    }
-
-  return copy;
 }
 
 static void
@@ -1026,7 +999,7 @@ submit_run (SbBriefEditor *self,
           request->kind = SB_MEDIA_KIND_IMAGE;
           request->model = g_strdup_printf ("%s/%s", model->owner, model->name);
           request->version = model->is_official ? NULL : g_strdup (model->latest_version_id);
-          request->input = copy_input (input);
+          request->input = sb_param_form_copy_input (input);
           json_object_set_string_member (request->input, "prompt", sb_scene_get_generation_prompt (scene));
           if (per_request > 1)
             json_object_set_int_member (request->input, "num_outputs", per_request);
@@ -1198,7 +1171,7 @@ generation_action (GtkWidget  *widget,
           sb_generation_job_get_status (job) == SB_JOB_SUCCEEDED)
         return;
       /* A retry runs the prompt as the scene has it now. */
-      if (g_strcmp0 (sb_scene_get_generation_prompt (scene), "") != 0)
+      if (scene_has_prompt (scene))
         request_run (self, scene_id, 1, FALSE);
       else
         sb_generation_queue_retry (self->queue, job);

@@ -1222,6 +1222,22 @@ sb_param_form_set_provided (SbParamForm *self,
   return TRUE;
 }
 
+JsonObject *
+sb_param_form_copy_input (JsonObject *input)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) copy = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (input != NULL, NULL);
+
+  node = json_node_init_object (json_node_alloc (), input);
+  text = json_to_string (node, FALSE);
+  copy = json_from_string (text, NULL);
+
+  return json_object_ref (json_node_get_object (copy));
+}
+
 gboolean
 sb_param_form_build_input (SbParamForm  *self,
                            JsonObject  **out_input,

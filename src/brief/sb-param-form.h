@@ -54,6 +54,10 @@ gboolean    sb_param_form_set_provided     (SbParamForm  *self,
 gboolean    sb_param_form_build_input      (SbParamForm  *self,
                                             JsonObject  **out_input,
                                             GHashTable  **out_errors);
+/* A deep copy of an input sb_param_form_build_input() gave, for a request
+ * that fills in its own provided inputs (json_node_copy() would share the
+ * members). */
+JsonObject *sb_param_form_copy_input       (JsonObject   *input);
 /* Shows per-field messages (a server's 422, see
  * sb_provider_error_get_fields()) on their rows; messages for "" or for
  * inputs the form does not have go under the group title.  NULL clears. */

@@ -464,17 +464,6 @@ on_network_changed (SbVideoSection *self)
 
 /* Requests */
 
-/* Each request gets its own copy of the form's input. */
-static JsonObject *
-copy_object (JsonObject *object)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  g_autofree char *text = json_to_string (node, FALSE);
-  g_autoptr(JsonNode) copy = json_from_string (text, NULL);
-
-  return json_object_ref (json_node_get_object (copy));
-}
-
 static SbGenerationRequest *
 new_request (SbVideoSection *self,
              Model          *model,
@@ -489,7 +478,7 @@ new_request (SbVideoSection *self,
   request->kind = SB_MEDIA_KIND_VIDEO;
   request->model = g_strdup_printf ("%s/%s", selected->owner, selected->name);
   request->version = selected->is_official ? NULL : g_strdup (selected->latest_version_id);
-  request->input = copy_object (input);
+  request->input = sb_param_form_copy_input (input);
   if (model->has_prompt && prompt != NULL)
     json_object_set_string_member (request->input, "prompt", prompt);
   if (image_id != 0)
