@@ -14,6 +14,7 @@
 #include "sb-brief-editor.h"
 #include "sb-scene-row.h"
 #include "sb-thumbnail-loader.h"
+#include "sb-video-job-text.h"
 
 struct _SbSceneRow
 {
@@ -301,21 +302,6 @@ on_job_notify (SbSceneRow *self)
 /* Video state */
 
 static char *
-format_seconds (gint64 seconds)
-{
-  /* Translators: a length of time, minutes:seconds ("1:23") */
-  return g_strdup_printf (_("%d:%02d"), (int) (seconds / 60), (int) (seconds % 60));
-}
-
-static gboolean
-video_is_making (SbGenerationJob *job)
-{
-  SbJobStatus status = job != NULL ? sb_generation_job_get_status (job) : SB_JOB_QUEUED;
-
-  return job != NULL && (status == SB_JOB_STARTING || status == SB_JOB_RUNNING);
-}
-
-static char *
 describe_video (SbSceneRow *self)
 {
   SbJobStatus status;
@@ -337,13 +323,8 @@ describe_video (SbSceneRow *self)
     case SB_JOB_STARTING:
     case SB_JOB_RUNNING:
       {
-        GDateTime *start = sb_generation_job_get_started_at (self->video_job);
-        g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-        g_autofree char *elapsed = NULL;
+        g_autofree char *elapsed = sb_video_job_format_elapsed (sb_video_job_get_elapsed (self->video_job));
 
-        if (start == NULL)
-          start = sb_generation_job_get_created_at (self->video_job);
-        elapsed = format_seconds (start != NULL ? MAX (0, g_date_time_difference (now, start) / G_TIME_SPAN_SECOND) : 0);
         /* Translators: %s is the time since the video was started, "1:23" */
         return g_strdup_printf (_("Making video… %s"), elapsed);
       }
@@ -355,7 +336,7 @@ describe_video (SbSceneRow *self)
       if (self->video_duration > 0)
         {
           /* A video that is there is at least a second long to the eye. */
-          g_autofree char *length = format_seconds (MAX (1, (gint64) (self->video_duration + 0.5)));
+          g_autofree char *length = sb_video_job_format_elapsed (MAX (1, (gint64) (self->video_duration + 0.5)));
 
           /* Translators: %s is the video's length, "0:06" */
           return g_strdup_printf (_("Video ready · %s"), length);
@@ -394,12 +375,7 @@ video_tick_cb (gpointer user_data)
 static void
 update_video_tick (SbSceneRow *self)
 {
-  gboolean tick = video_is_making (self->video_job) && gtk_widget_get_mapped (GTK_WIDGET (self));
-
-  if (tick && self->video_tick_id == 0)
-    self->video_tick_id = g_timeout_add_seconds (1, video_tick_cb, self);
-  else if (!tick)
-    g_clear_handle_id (&self->video_tick_id, g_source_remove);
+  sb_video_job_update_ticking (self->video_job, GTK_WIDGET (self), &self->video_tick_id, video_tick_cb);
 }
 
 static void
